@@ -1,0 +1,10 @@
+namespace ScimServer.Protocol.Filtering;
+
+public enum LiteralKind
+{
+    String,
+    Number,
+    True,
+    False,
+    Null,
+}

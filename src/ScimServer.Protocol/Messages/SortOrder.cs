@@ -1,0 +1,7 @@
+namespace ScimServer.Protocol.Messages;
+
+public enum SortOrder
+{
+    Ascending,
+    Descending,
+}

@@ -1,0 +1,8 @@
+namespace ScimServer.Protocol.Patching;
+
+public enum PatchOperationKind
+{
+    Add,
+    Remove,
+    Replace,
+}
