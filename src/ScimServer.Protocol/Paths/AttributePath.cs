@@ -14,7 +14,7 @@ public sealed record AttributePath(string? SchemaUrn, string Name, string? SubAt
     }
 
     /// <summary>Splits <c>urn:…:User:name.familyName</c>, <c>name.familyName</c> or <c>userName</c>.</summary>
-    internal static AttributePath? TryParse(string text)
+    public static AttributePath? TryParse(string text)
     {
         string? urn = null;
         var rest = text;

@@ -1,0 +1,20 @@
+namespace ScimServer.Accounts;
+
+/// <summary>
+/// A bearer token of one account. Only the SHA-256 of the secret is kept: the secret is 256 random bits, so a
+/// fast hash is enough (a slow hash protects low-entropy passwords, not random keys).
+/// </summary>
+public sealed class ScimToken
+{
+    public Guid Id { get; set; }
+    public Guid AccountId { get; set; }
+    public required string Name { get; set; }
+    public required byte[] Hash { get; set; }
+
+    /// <summary>The first characters of the secret, safe to show so operators can tell tokens apart.</summary>
+    public required string Prefix { get; set; }
+
+    public DateTimeOffset Created { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}

@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Persistence;
+
+namespace ScimServer.Accounts;
+
+/// <summary>Mints and looks up SCIM bearer tokens. The plain secret exists only in the mint's return value.</summary>
+public static class TokenIssuer
+{
+    private const string SecretPrefix = "scim_";
+
+    public static async Task<string> MintAsync(ScimDbContext db, Guid accountId, string name, DateTimeOffset? expiresAt, CancellationToken ct)
+    {
+        var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        db.ScimTokens.Add(new ScimToken
+        {
+            Id = Guid.CreateVersion7(),
+            AccountId = accountId,
+            Name = name,
+            Hash = Hash(secret),
+            Prefix = secret[..(SecretPrefix.Length + 6)],
+            Created = DateTimeOffset.UtcNow,
+            ExpiresAt = expiresAt,
+        });
+        await db.SaveChangesAsync(ct);
+        return secret;
+    }
+
+    /// <summary>The live token matching <paramref name="secret"/>, or null. Revocation is seen by the next request on every process.</summary>
+    public static async Task<ScimToken?> FindAsync(ScimDbContext db, string secret, CancellationToken ct)
+    {
+        var hash = Hash(secret);
+        var token = await db.ScimTokens.AsNoTracking()
+            .Where(t => t.Hash == hash && t.RevokedAt == null)
+            .FirstOrDefaultAsync(ct);
+        // The index lookup already matched; the fixed-time compare keeps the final check free of early exits.
+        if (token is null || !CryptographicOperations.FixedTimeEquals(token.Hash, hash))
+        {
+            return null;
+        }
+        return token.ExpiresAt is { } expiry && expiry <= DateTimeOffset.UtcNow ? null : token;
+    }
+
+    public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

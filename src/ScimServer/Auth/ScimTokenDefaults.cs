@@ -1,0 +1,8 @@
+namespace ScimServer.Auth;
+
+public static class ScimTokenDefaults
+{
+    public const string Scheme = "ScimToken";
+    public const string AccountClaim = "scim:account";
+    public const string TokenClaim = "scim:token";
+}

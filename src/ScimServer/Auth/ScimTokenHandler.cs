@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using ScimServer.Accounts;
+using ScimServer.Hosting;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+
+namespace ScimServer.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the stored token hashes. Every request reads
+/// the database, so a revoked token stops working at once on every server process.
+/// </summary>
+internal sealed class ScimTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ScimDbContext db)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private const string Missing = "missing";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            Context.Items[Missing] = true;
+            return AuthenticateResult.NoResult();
+        }
+        var secret = header["Bearer ".Length..].Trim();
+        var token = secret.Length is > 0 and <= 512 ? await TokenIssuer.FindAsync(db, secret, Context.RequestAborted) : null;
+        if (token is null)
+        {
+            return AuthenticateResult.Fail("The bearer token is not valid.");
+        }
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ScimTokenDefaults.AccountClaim, token.AccountId.ToString()),
+            new Claim(ScimTokenDefaults.TokenClaim, token.Id.ToString()),
+        ], ScimTokenDefaults.Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ScimTokenDefaults.Scheme));
+    }
+
+    // RFC 6750 §3: 401 with a Bearer challenge; the body is a SCIM Error (RFC 7644 §3.12).
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var missing = Context.Items.ContainsKey(Missing);
+        Response.Headers.WWWAuthenticate = missing
+            ? "Bearer realm=\"scim\""
+            : "Bearer realm=\"scim\", error=\"invalid_token\", error_description=\"The token is unknown, revoked or expired.\"";
+        var detail = missing
+            ? "Send the SCIM token of your account as 'Authorization: Bearer <token>'."
+            : "The bearer token is unknown, revoked or expired; ask an operator for a new SCIM token.";
+        await ScimResult.Error(new ScimError(401, null, detail)).ExecuteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        await ScimResult.Error(new ScimError(403, null, "This token may not perform this request.")).ExecuteAsync(Context);
+}

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using ScimServer.Hosting;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Filtering;
+using ScimServer.Protocol.Messages;
+using ScimServer.Protocol.Patching;
+using ScimServer.Protocol.Schemas;
+using ScimServer.Search;
+
+namespace ScimServer.Discovery;
+
+/// <summary>
+/// /ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7644 §4). They describe the server, not an account,
+/// so they answer without a token; they are built from the same definitions the server enforces.
+/// </summary>
+public static class DiscoveryEndpoints
+{
+    public static RouteGroupBuilder MapDiscovery(this RouteGroupBuilder scim)
+    {
+        var discovery = scim.MapGroup("/").WithTags("Discovery").AllowAnonymous();
+        discovery.MapGet("/ServiceProviderConfig", GetServiceProviderConfig).WithName(nameof(GetServiceProviderConfig));
+        discovery.MapGet("/ResourceTypes", ListResourceTypes).WithName(nameof(ListResourceTypes));
+        discovery.MapGet("/ResourceTypes/{name}", GetResourceType).WithName(nameof(GetResourceType));
+        discovery.MapGet("/Schemas", ListSchemas).WithName(nameof(ListSchemas));
+        discovery.MapGet("/Schemas/{id}", GetSchema).WithName(nameof(GetSchema));
+        return scim;
+    }
+
+    internal static ScimResult GetServiceProviderConfig(HttpContext context, IOptions<ScimOptions> options)
+    {
+        var baseUrl = ScimUrls.Base(context);
+        var config = new JsonObject
+        {
+            ["schemas"] = new JsonArray(ScimSchemaUris.ServiceProviderConfig),
+            ["documentationUri"] = "https://datatracker.ietf.org/doc/html/rfc7644",
+            ["patch"] = new JsonObject { ["supported"] = true },
+            ["bulk"] = new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = options.Value.MaxPayloadBytes },
+            ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = options.Value.MaxPageSize },
+            ["changePassword"] = new JsonObject { ["supported"] = true },
+            ["sort"] = new JsonObject { ["supported"] = true },
+            ["etag"] = new JsonObject { ["supported"] = true },
+            ["authenticationSchemes"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "oauthbearertoken",
+                ["name"] = "Bearer token",
+                ["description"] = "A SCIM token issued to the account, sent as 'Authorization: Bearer <token>'.",
+                ["specUri"] = "https://datatracker.ietf.org/doc/html/rfc6750",
+                ["primary"] = true,
+            }),
+            ["meta"] = new JsonObject { ["resourceType"] = "ServiceProviderConfig", ["location"] = $"{baseUrl}/ServiceProviderConfig" },
+        };
+        return new ScimResult(200, config);
+    }
+
+    internal static ScimResult ListResourceTypes(HttpContext context) =>
+        FilterRefused(context) ?? List(CoreSchemas.ResourceTypes.Select(t => SchemaRepresentation.ResourceType(t, ScimUrls.Base(context))));
+
+    internal static ScimResult GetResourceType(string name, HttpContext context)
+    {
+        var type = CoreSchemas.ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+        return type is null
+            ? ScimResult.Error(ScimError.NotFound($"Resource type '{name}' does not exist; this server has: {string.Join(", ", CoreSchemas.ResourceTypes.Select(t => t.Name))}."))
+            : new ScimResult(200, SchemaRepresentation.ResourceType(type, ScimUrls.Base(context)));
+    }
+
+    internal static ScimResult ListSchemas(HttpContext context) =>
+        FilterRefused(context) ?? List(CoreSchemas.All.Select(s => SchemaRepresentation.Schema(s, ScimUrls.Base(context))));
+
+    internal static ScimResult GetSchema(string id, HttpContext context)
+    {
+        var schema = CoreSchemas.All.FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase));
+        return schema is null
+            ? ScimResult.Error(ScimError.NotFound($"Schema '{id}' does not exist; this server has: {string.Join(", ", CoreSchemas.All.Select(s => s.Id))}."))
+            : new ScimResult(200, SchemaRepresentation.Schema(schema, ScimUrls.Base(context)));
+    }
+
+    private static ScimResult List(IEnumerable<JsonObject> resources)
+    {
+        var list = resources.ToList();
+        return new ScimResult(200, ListResponse.Build(list.Count, 1, list));
+    }
+
+    // RFC 7644 §4: discovery endpoints do not filter; a request with a filter gets 403.
+    private static ScimResult? FilterRefused(HttpContext context) =>
+        context.Request.Query.ContainsKey("filter")
+            ? ScimResult.Error(new ScimError(403, null, "Discovery endpoints do not support filtering (RFC 7644 §4); list them without 'filter'."))
+            : null;
+}

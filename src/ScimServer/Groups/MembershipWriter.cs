@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using NpgsqlTypes;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Patching;
+
+namespace ScimServer.Groups;
+
+/// <summary>
+/// Changes one group's members with set-based statements on <c>group_members</c>: the cost of adding or removing
+/// k members depends on k, never on the size of the group, and the member list is never loaded.
+/// </summary>
+internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid groupId)
+{
+    /// <summary>Whether any membership row was added or removed.</summary>
+    public bool Changed { get; private set; }
+
+    public async Task<ScimError?> ApplyAsync(DeferredOperation operation, CancellationToken ct)
+    {
+        switch (operation.Kind)
+        {
+            case PatchOperationKind.Add:
+                return await AddAsync(operation.Values, ct);
+            case PatchOperationKind.Replace:
+                await RemoveAllAsync(ct);
+                return await AddAsync(operation.Values, ct);
+            default:
+                if (operation.Filter is not null)
+                {
+                    return await RemoveWhereAsync(operation, ct);
+                }
+                if (operation.Values is { Count: > 0 })
+                {
+                    var ids = ParseIds(operation.Values, out var invalid);
+                    // Ids that are not UUIDs cannot be members, so removing them is already done.
+                    _ = invalid;
+                    Track(await db.Database.ExecuteSqlAsync(
+                        $"DELETE FROM group_members WHERE group_id = {groupId} AND member_id = ANY({ids})", ct));
+                    return null;
+                }
+                await RemoveAllAsync(ct);
+                return null;
+        }
+    }
+
+    public async Task RemoveAllAsync(CancellationToken ct) =>
+        Track(await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE group_id = {groupId}", ct));
+
+    public async Task<ScimError?> AddAsync(JsonArray? values, CancellationToken ct)
+    {
+        if (values is null || values.Count == 0)
+        {
+            return null;
+        }
+        var ids = ParseIds(values, out var invalid);
+        if (invalid.Count > 0)
+        {
+            return ScimError.InvalidValue($"members value {Quote(invalid)} is not the id of a User or Group of this account.");
+        }
+        if (ids.Contains(groupId))
+        {
+            return ScimError.InvalidValue("A group cannot be a member of itself.");
+        }
+        // Only live users and groups of this account can be members; anything else reads as "not found" alike.
+        var found = await db.Database.SqlQuery<Guid>($"""
+            SELECT u.id AS "Value" FROM users u WHERE u.account_id = {accountId} AND u.deleted_at IS NULL AND u.id = ANY({ids})
+            UNION ALL
+            SELECT g.id FROM groups g WHERE g.account_id = {accountId} AND g.id = ANY({ids})
+            """).ToListAsync(ct);
+        var missing = ids.Except(found).ToList();
+        if (missing.Count > 0)
+        {
+            return ScimError.InvalidValue($"members value {Quote(missing.Select(m => m.ToString()).ToList())} is not the id of a User or Group of this account.");
+        }
+        Track(await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO group_members (group_id, member_id, member_type, account_id, added)
+            SELECT {groupId}, u.id, 'User', {accountId}, now() FROM users u WHERE u.account_id = {accountId} AND u.id = ANY({ids})
+            UNION ALL
+            SELECT {groupId}, g.id, 'Group', {accountId}, now() FROM groups g WHERE g.account_id = {accountId} AND g.id = ANY({ids})
+            ON CONFLICT (group_id, member_id) DO NOTHING
+            """, ct));
+        return null;
+    }
+
+    private async Task<ScimError?> RemoveWhereAsync(DeferredOperation operation, CancellationToken ct)
+    {
+        var parameters = new SqlParameters();
+        var group = parameters.Add(groupId, NpgsqlDbType.Uuid);
+        var source = GroupSqlMap.MemberRows("m", $"m.group_id = {group}");
+        var predicate = new SqlFilterTranslator(GroupSqlMap.Instance, parameters).TranslateElements(operation.Filter!, GroupSqlMap.Members, source);
+        if (!predicate.IsSuccess)
+        {
+            return predicate.Error with { ScimType = ScimType.InvalidPath };
+        }
+        var sql = $"DELETE FROM group_members m WHERE {source.Where} AND {predicate.Value}";
+        Track(await db.Database.ExecuteSqlRawAsync(sql, parameters.ToArray(), ct));
+        return null;
+    }
+
+    private void Track(int rows) => Changed |= rows > 0;
+
+    private static Guid[] ParseIds(JsonArray values, out List<string> invalid)
+    {
+        invalid = [];
+        var ids = new List<Guid>();
+        foreach (var value in values)
+        {
+            var text = value is JsonObject o && o["value"]?.GetValueKind() == JsonValueKind.String ? o["value"]!.GetValue<string>() : null;
+            if (text is not null && Guid.TryParse(text, out var id))
+            {
+                ids.Add(id);
+            }
+            else
+            {
+                invalid.Add(text ?? value?.ToJsonString() ?? "null");
+            }
+        }
+        return ids.Distinct().ToArray();
+    }
+
+    private static string Quote(IReadOnlyList<string> values) =>
+        string.Join(", ", values.Take(5).Select(v => $"'{v}'")) + (values.Count > 5 ? $" (and {values.Count - 5} more)" : "");
+}

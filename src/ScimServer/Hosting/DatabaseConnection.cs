@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace ScimServer.Hosting;
+
+/// <summary>
+/// The connection string in use: "ConnectionStrings:Scim" when configured, else the project-local PostgreSQL,
+/// which <see cref="EnsureAsync"/> starts (or reuses) under a git-ignored folder so its data survives restarts.
+/// </summary>
+public sealed class DatabaseConnection(IConfiguration configuration, IOptions<DatabaseOptions> options, IHostEnvironment environment)
+{
+    private string? _value;
+
+    public bool IsLocal { get; private set; }
+
+    public string Value => _value ?? configuration.GetConnectionString("Scim")
+        ?? throw new InvalidOperationException("The database is not ready: DatabaseConnection.EnsureAsync has not run.");
+
+    public async Task<string> EnsureAsync(CancellationToken ct)
+    {
+        if (_value is not null)
+        {
+            return _value;
+        }
+        var configured = configuration.GetConnectionString("Scim");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return _value = configured;
+        }
+        var local = Local(options.Value, environment.ContentRootPath);
+        await local.StartAsync("scim", ct);
+        IsLocal = true;
+        return _value = local.ConnectionString("scim");
+    }
+
+    public static LocalPostgres Local(DatabaseOptions options, string contentRoot)
+    {
+        var directory = options.LocalDataDirectory;
+        if (string.IsNullOrWhiteSpace(directory))
+        {
+            // Next to ScimServer.sln when run from the repository, so `dotnet run` from any folder finds the same data.
+            var root = new DirectoryInfo(contentRoot);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "ScimServer.sln")))
+            {
+                root = root.Parent;
+            }
+            directory = Path.Combine(root?.FullName ?? contentRoot, ".data", "postgres");
+        }
+        return new LocalPostgres(directory, options.LocalPort);
+    }
+}

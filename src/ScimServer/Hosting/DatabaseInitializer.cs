@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScimServer.Accounts;
+using ScimServer.Persistence;
+
+namespace ScimServer.Hosting;
+
+/// <summary>
+/// Runs before the server accepts requests: finds or starts the database, applies migrations when asked
+/// (always for the project-local database), and in the demo mode of the run command prepares the demo account.
+/// </summary>
+internal sealed class DatabaseInitializer(
+    IServiceProvider services,
+    DatabaseConnection connection,
+    IOptions<DatabaseOptions> options,
+    IConfiguration configuration,
+    DemoBanner banner,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public const string DemoAccountName = "Demo (example.com)";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await connection.EnsureAsync(cancellationToken);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+        if (options.Value.MigrateOnStartup || connection.IsLocal)
+        {
+            await Migrator.MigrateAsync(db, logger, cancellationToken);
+        }
+        if (configuration.GetValue<bool>("Demo:Enabled"))
+        {
+            var account = await db.Accounts.FirstOrDefaultAsync(a => a.Name == DemoAccountName, cancellationToken);
+            if (account is null)
+            {
+                account = new Account { Id = Guid.CreateVersion7(), Name = DemoAccountName, Created = DateTimeOffset.UtcNow };
+                db.Accounts.Add(account);
+                await db.SaveChangesAsync(cancellationToken);
+                logger.LogInformation("Created the demo account {AccountId}", account.Id);
+            }
+            // Tokens are stored only as hashes, so each start revokes the previous demo token and mints a new one.
+            await db.ScimTokens.Where(t => t.AccountId == account.Id && t.Name == "demo-run" && t.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, DateTimeOffset.UtcNow), cancellationToken);
+            banner.Token = await TokenIssuer.MintAsync(db, account.Id, "demo-run", null, cancellationToken);
+            banner.AccountName = account.Name;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

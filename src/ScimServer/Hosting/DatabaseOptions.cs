@@ -1,0 +1,15 @@
+namespace ScimServer.Hosting;
+
+/// <summary>How the server finds its PostgreSQL, bound to the "Database" section.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Apply pending migrations when the server starts (always done for the project-local database).</summary>
+    public bool MigrateOnStartup { get; set; }
+
+    /// <summary>Data folder of the project-local PostgreSQL used when no connection string is configured.</summary>
+    public string? LocalDataDirectory { get; set; }
+
+    public int LocalPort { get; set; } = 55432;
+}

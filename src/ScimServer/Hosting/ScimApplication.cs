@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using ScimServer.Auth;
+using ScimServer.Discovery;
+using ScimServer.Groups;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Search;
+using ScimServer.Users;
+
+namespace ScimServer.Hosting;
+
+/// <summary>Service registration and the request pipeline, shared by the server and the CLI.</summary>
+public static class ScimApplication
+{
+    public static void AddPersistence(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
+        services.AddSingleton<DatabaseConnection>();
+        services.AddDbContext<ScimDbContext>((sp, options) => options
+            .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Value)
+            // Migrations are hand-written SQL (see Persistence/Migrations), so there is no model snapshot to compare with.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+    }
+
+    public static void AddServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        AddPersistence(services, builder.Configuration);
+        services.Configure<ScimOptions>(builder.Configuration.GetSection(ScimOptions.Section));
+        services.AddSingleton<DemoBanner>();
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddScoped<WriteUnit>();
+        services.AddAuthentication(ScimTokenDefaults.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ScimTokenHandler>(ScimTokenDefaults.Scheme, null);
+        services.AddAuthorization();
+        services.AddExceptionHandler<ScimExceptionHandler>();
+        services.AddProblemDetails();
+        services.Configure<ForwardedHeadersOptions>(o =>
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        services.AddOpenTelemetry()
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource("Npgsql"))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter("Npgsql"));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            services.ConfigureOpenTelemetryTracerProvider(t => t.AddOtlpExporter());
+            services.ConfigureOpenTelemetryMeterProvider(m => m.AddOtlpExporter());
+        }
+    }
+
+    public static void MapEndpoints(WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        var scim = app.MapGroup(ScimUrls.Prefix).RequireAuthorization();
+        scim.MapDiscovery().MapUsers().MapGroups().MapRootSearch();
+        // Anything else under the SCIM prefix is a SCIM 404, not an empty framework one.
+        scim.Map("/{**rest}", (string rest) => ScimResult.Error(ScimError.NotFound($"There is no SCIM endpoint at '/{rest}'.")))
+            .WithName("ScimNotFound").ExcludeFromDescription();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using ScimServer.Protocol.Errors;
+
+namespace ScimServer.Hosting;
+
+/// <summary>
+/// The one handler for the unexpected: a SCIM 500 with no internals, the trace id logged and returned so an
+/// operator can find the log line. Bad requests the framework itself rejects keep their 4xx status.
+/// </summary>
+internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var traceId = Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier;
+        ScimError error;
+        if (exception is BadHttpRequestException bad)
+        {
+            error = new ScimError(bad.StatusCode, bad.StatusCode == 400 ? ScimType.InvalidSyntax : null, "The request could not be read: " + bad.Message);
+        }
+        else
+        {
+            // The exception is logged without request data: bodies may hold personal data.
+            logger.LogError(exception, "Unhandled error on {Method} {Route} (trace {TraceId})",
+                httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName, traceId);
+            error = new ScimError(500, null, $"The server failed to handle the request; nothing was changed. Quote trace id {traceId} to the operator.");
+        }
+        await ScimResult.Error(error).ExecuteAsync(httpContext);
+        return true;
+    }
+}

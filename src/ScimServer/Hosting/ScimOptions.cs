@@ -1,0 +1,21 @@
+namespace ScimServer.Hosting;
+
+/// <summary>SCIM protocol limits and addressing, bound to the "Scim" configuration section.</summary>
+public sealed class ScimOptions
+{
+    public const string Section = "Scim";
+
+    /// <summary>Public origin (scheme://host[:port][/prefix]) used in meta.location behind a proxy; empty to use the request's.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public int DefaultPageSize { get; set; } = 100;
+
+    /// <summary>The most resources one list or search returns; advertised as filter.maxResults.</summary>
+    public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>The largest request body accepted; larger ones get 413.</summary>
+    public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The most members a Group representation may carry; a larger group answers 400 tooMany unless members are excluded.</summary>
+    public int MaxMembersReturned { get; set; } = 50_000;
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using ScimServer.Protocol.Errors;
+
+namespace ScimServer.Hosting;
+
+/// <summary>Reads a SCIM request body: media type (415), size (413) and JSON syntax (400 invalidSyntax).</summary>
+public static class ScimRequest
+{
+    public static async Task<Result<JsonNode>> ReadBodyAsync(HttpRequest request)
+    {
+        var contentType = request.ContentType;
+        if (!string.IsNullOrEmpty(contentType) && !IsJson(contentType))
+        {
+            return new ScimError(415, null, $"Content-Type '{contentType}' is not supported; send application/scim+json (or application/json).");
+        }
+        var limit = request.HttpContext.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value.MaxPayloadBytes;
+        if (request.ContentLength > limit)
+        {
+            return new ScimError(413, null, $"The request body is {request.ContentLength} bytes; the limit is {limit}.");
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return new ScimError(413, null, $"The request body is larger than the limit of {limit} bytes.");
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0)
+        {
+            return ScimError.InvalidSyntax("The request has no body; send a JSON object.");
+        }
+        try
+        {
+            var node = JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            if (node is JsonObject obj)
+            {
+                _ = obj.Count; // Materialises the properties so a duplicate key fails here, not later.
+            }
+            return node is null ? ScimError.InvalidSyntax("The body is JSON null; send a JSON object.") : Result<JsonNode>.Ok(node);
+        }
+        catch (JsonException e)
+        {
+            return ScimError.InvalidSyntax($"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+        }
+        catch (ArgumentException)
+        {
+            return ScimError.InvalidSyntax("The body names the same attribute twice.");
+        }
+    }
+
+    private static bool IsJson(string contentType)
+    {
+        var media = contentType.Split(';')[0].Trim();
+        return media.Equals(ScimResult.MediaType, StringComparison.OrdinalIgnoreCase) ||
+               media.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+    }
+}

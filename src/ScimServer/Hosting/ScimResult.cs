@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Messages;
+
+namespace ScimServer.Hosting;
+
+/// <summary>An <c>application/scim+json</c> response with optional ETag and Location headers.</summary>
+public sealed class ScimResult(int status, JsonNode? body, string? etag = null, string? location = null) : IResult
+{
+    public const string MediaType = "application/scim+json";
+
+    // JSON, never HTML: quotes and apostrophes in details stay readable instead of becoming \u0027.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public int Status { get; } = status;
+
+    public static ScimResult Error(ScimError error) => new(error.Status, ErrorMessage.ToJson(error));
+
+    public static ScimResult NoContent(string? etag = null) => new(StatusCodes.Status204NoContent, null, etag);
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = Status;
+        if (etag is not null)
+        {
+            response.Headers.ETag = etag;
+        }
+        if (location is not null)
+        {
+            response.Headers.Location = location;
+        }
+        if (body is null)
+        {
+            return;
+        }
+        response.ContentType = MediaType + "; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(response.Body, WriterOptions);
+        body.WriteTo(writer);
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+
+    public static implicit operator ScimResult(ScimError error) => Error(error);
+}

@@ -1,0 +1,11 @@
+namespace ScimServer.Persistence;
+
+/// <summary>The PostgreSQL type of a filter operand, which decides how it is compared.</summary>
+public enum SqlKind
+{
+    Text,
+    Uuid,
+    Boolean,
+    Numeric,
+    Timestamp,
+}

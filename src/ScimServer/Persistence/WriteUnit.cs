@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+using ScimServer.Hosting;
+using ScimServer.Protocol.Errors;
+
+namespace ScimServer.Persistence;
+
+/// <summary>
+/// Runs one request's whole write as a single transaction, retried as a whole (never statement by statement)
+/// on serialization failures, deadlocks and lost races on the row version. A request that sent If-Match is
+/// not retried after a lost race: its precondition no longer holds, so it gets 412.
+/// </summary>
+public sealed class WriteUnit(ScimDbContext db)
+{
+    private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 4,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(20),
+            ShouldHandle = new PredicateBuilder()
+                .Handle<PostgresException>(e => e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
+                .Handle<DbUpdateException>(e => e.InnerException is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected })
+                .Handle<RetryableConflictException>(),
+        })
+        .Build();
+
+    public async Task<ScimResult> RunAsync(bool hasPrecondition, Func<CancellationToken, Task<ScimResult>> work, CancellationToken ct)
+    {
+        try
+        {
+            return await Retry.ExecuteAsync(async token =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(token);
+                ScimResult result;
+                try
+                {
+                    result = await work(token);
+                }
+                catch (DbUpdateConcurrencyException) when (!hasPrecondition)
+                {
+                    throw new RetryableConflictException();
+                }
+                if (result.Status < 400)
+                {
+                    await transaction.CommitAsync(token);
+                }
+                return result;
+            }, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new ScimError(412, null, "The resource changed since the version named in If-Match; read it again and retry.");
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            return ScimError.Uniqueness(UniqueDetail(unique));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return ScimError.Uniqueness(UniqueDetail(e));
+        }
+        catch (RetryableConflictException)
+        {
+            return new ScimError(409, null, "The resource was changed by several requests at once and this one kept losing the race; retry it.");
+        }
+    }
+
+    private static string UniqueDetail(PostgresException e) => e.ConstraintName switch
+    {
+        "ux_users_account_user_name" => "Another user of this account already has this userName (compared case-insensitively).",
+        _ => "The value conflicts with an existing resource.",
+    };
+
+    private sealed class RetryableConflictException : Exception;
+}

@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using NpgsqlTypes;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Filtering;
+using ScimServer.Protocol.Messages;
+
+namespace ScimServer.Search;
+
+/// <summary>
+/// Answers a list or search with two SQL statements: a count and one page, both filtered, sorted and paged by
+/// PostgreSQL. Pages are ordered by the sort key and then by id, so walking every page returns each resource
+/// once as long as nothing changes in between.
+/// </summary>
+public sealed class ResourceQuery<T>(ScimDbContext db, string table, IResourceSqlMap map, string? scope) where T : class
+{
+    public async Task<Result<ListPage<T>>> RunAsync(Guid accountId, SearchParameters parameters, CancellationToken ct)
+    {
+        FilterNode? filter = null;
+        if (parameters.Filter is not null)
+        {
+            var parsed = FilterParser.Parse(parameters.Filter);
+            if (!parsed.IsSuccess)
+            {
+                return parsed.Error;
+            }
+            filter = parsed.Value;
+        }
+        var countParameters = new SqlParameters();
+        var where = Where(accountId, filter, countParameters);
+        if (!where.IsSuccess)
+        {
+            return where.Error;
+        }
+        // The SQL text holds only our own names and the translator's parameter markers; values are parameters.
+        var countSql = $"SELECT count(*) AS \"Value\" FROM {table} r WHERE {where.Value}";
+        var total = await db.Database
+            .SqlQueryRaw<long>(countSql, countParameters.ToArray())
+            .SingleAsync(ct);
+        if (parameters.Count == 0 || total < parameters.StartIndex)
+        {
+            return Result<ListPage<T>>.Ok(new ListPage<T>(total, []));
+        }
+        var pageParameters = new SqlParameters();
+        var pageWhere = Where(accountId, filter, pageParameters);
+        var order = "r.id";
+        if (parameters.SortBy is not null)
+        {
+            var sort = new SqlFilterTranslator(map, pageParameters).OrderBy(parameters.SortBy, parameters.SortOrder);
+            if (!sort.IsSuccess)
+            {
+                return sort.Error;
+            }
+            order = sort.Value + ", r.id";
+        }
+        var limit = pageParameters.Add(parameters.Count, NpgsqlDbType.Integer);
+        var offset = pageParameters.Add(parameters.StartIndex - 1, NpgsqlDbType.Integer);
+        var pageSql = $"SELECT r.*, r.xmin FROM {table} r WHERE {pageWhere.Value} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
+        var items = await db.Set<T>()
+            .FromSqlRaw(pageSql, pageParameters.ToArray())
+            .AsNoTracking()
+            .ToListAsync(ct);
+        return Result<ListPage<T>>.Ok(new ListPage<T>(total, items));
+    }
+
+    private Result<string> Where(Guid accountId, FilterNode? filter, SqlParameters parameters)
+    {
+        var where = $"r.account_id = {parameters.Add(accountId, NpgsqlDbType.Uuid)}";
+        if (scope is not null)
+        {
+            where += " AND " + scope;
+        }
+        if (filter is null)
+        {
+            return Result<string>.Ok(where);
+        }
+        var translated = new SqlFilterTranslator(map, parameters).Translate(filter);
+        return translated.IsSuccess ? Result<string>.Ok(where + " AND " + translated.Value) : translated;
+    }
+}

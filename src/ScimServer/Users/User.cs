@@ -1,0 +1,29 @@
+namespace ScimServer.Users;
+
+/// <summary>
+/// A SCIM User. <see cref="Data"/> holds the canonical resource (jsonb); the columns beside it copy the
+/// attributes IdPs filter and sort on, so those filters use indexes.
+/// </summary>
+public sealed class User
+{
+    public Guid Id { get; set; }
+    public Guid AccountId { get; set; }
+    public required string UserName { get; set; }
+    public string? ExternalId { get; set; }
+    public string? DisplayName { get; set; }
+    public bool Active { get; set; }
+
+    /// <summary>Lower-cased email values, for an indexed <c>emails.value eq</c>.</summary>
+    public string[] EmailValues { get; set; } = [];
+
+    public required string Data { get; set; }
+    public string? PasswordHash { get; set; }
+    public DateTimeOffset Created { get; set; }
+    public DateTimeOffset LastModified { get; set; }
+
+    /// <summary>Set by DELETE: the user leaves every SCIM read but the record stays for its history.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
+
+    /// <summary>PostgreSQL's xmin: changes with every committed update, so it is the ETag.</summary>
+    public uint Version { get; set; }
+}

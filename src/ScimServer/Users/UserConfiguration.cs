@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ScimServer.Users;
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> builder)
+    {
+        // Indexes, including the expression and trigram ones EF cannot describe, are in the SQL migrations.
+        builder.ToTable("users");
+        builder.Property(u => u.Id).HasColumnName("id");
+        builder.Property(u => u.AccountId).HasColumnName("account_id");
+        builder.Property(u => u.UserName).HasColumnName("user_name");
+        builder.Property(u => u.ExternalId).HasColumnName("external_id");
+        builder.Property(u => u.DisplayName).HasColumnName("display_name");
+        builder.Property(u => u.Active).HasColumnName("active");
+        builder.Property(u => u.EmailValues).HasColumnName("email_values");
+        builder.Property(u => u.Data).HasColumnName("data").HasColumnType("jsonb");
+        builder.Property(u => u.PasswordHash).HasColumnName("password_hash");
+        builder.Property(u => u.Created).HasColumnName("created");
+        builder.Property(u => u.LastModified).HasColumnName("last_modified");
+        builder.Property(u => u.DeletedAt).HasColumnName("deleted_at");
+        builder.Property(u => u.Version).IsRowVersion();
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ScimServer.Groups;
+using ScimServer.Protocol.Messages;
+using ScimServer.Protocol.Schemas;
+using ScimServer.Search;
+
+namespace ScimServer.Users;
+
+/// <summary>Maps between the stored <see cref="User"/> and its SCIM representation (RFC 7643 §4.1).</summary>
+internal static class UserResource
+{
+    public static JsonObject Render(User user, IEnumerable<GroupRef>? groups, string baseUrl)
+    {
+        var data = JsonNode.Parse(user.Data)!.AsObject();
+        var schemas = new JsonArray(ScimSchemaUris.User);
+        if (data.ContainsKey(ScimSchemaUris.EnterpriseUser))
+        {
+            schemas.Add(ScimSchemaUris.EnterpriseUser);
+        }
+        var resource = new JsonObject { ["schemas"] = schemas, ["id"] = user.Id.ToString() };
+        SchemaOrder.CopyInto(resource, data, CoreSchemas.UserResourceType);
+        var groupArray = new JsonArray();
+        foreach (var group in groups ?? [])
+        {
+            groupArray.Add(new JsonObject
+            {
+                ["value"] = group.GroupId.ToString(),
+                ["$ref"] = $"{baseUrl}/Groups/{group.GroupId}",
+                ["display"] = group.DisplayName,
+                ["type"] = "direct",
+            });
+        }
+        if (groupArray.Count > 0)
+        {
+            resource["groups"] = groupArray;
+        }
+        resource["meta"] = Meta.Build("User", user.Created, user.LastModified, $"{baseUrl}/Users/{user.Id}", user.Version);
+        return resource;
+    }
+
+    /// <summary>Copies the attributes IdPs filter on from the document into their indexed columns.</summary>
+    public static void Store(User user, JsonObject document)
+    {
+        user.UserName = document["userName"]!.GetValue<string>();
+        user.ExternalId = Text(document["externalId"]);
+        user.DisplayName = Text(document["displayName"]);
+        user.Active = document["active"]?.GetValueKind() != JsonValueKind.False;
+        user.EmailValues = (document["emails"] as JsonArray ?? [])
+            .Select(e => Text(e?["value"])?.ToLowerInvariant())
+            .OfType<string>()
+            .Distinct()
+            .ToArray();
+        user.Data = document.ToJsonString();
+    }
+
+    private static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+}

@@ -1,0 +1,261 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Auth;
+using ScimServer.Groups;
+using ScimServer.Hosting;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Messages;
+using ScimServer.Protocol.Patching;
+using ScimServer.Protocol.Resources;
+using ScimServer.Protocol.Schemas;
+using ScimServer.Search;
+
+namespace ScimServer.Users;
+
+/// <summary>/Users (RFC 7644 §3.2–§3.6). Every query carries the token's account, so another account's id is just "not found".</summary>
+public static class UsersEndpoints
+{
+    private static readonly ResourceTypeDefinition Type = CoreSchemas.UserResourceType;
+
+    public static RouteGroupBuilder MapUsers(this RouteGroupBuilder scim)
+    {
+        var users = scim.MapGroup("/Users").WithTags("Users");
+        users.MapGet("/", ListUsers).WithName(nameof(ListUsers));
+        users.MapPost("/.search", SearchUsers).WithName(nameof(SearchUsers));
+        users.MapGet("/{id}", GetUser).WithName(nameof(GetUser));
+        users.MapPost("/", CreateUser).WithName(nameof(CreateUser));
+        users.MapPut("/{id}", ReplaceUser).WithName(nameof(ReplaceUser));
+        users.MapPatch("/{id}", PatchUser).WithName(nameof(PatchUser));
+        users.MapDelete("/{id}", DeleteUser).WithName(nameof(DeleteUser));
+        return scim;
+    }
+
+    internal static async Task<ScimResult> ListUsers(HttpContext context, ScimDbContext db, CancellationToken ct)
+    {
+        var parameters = ScimQuery.FromQuery(context);
+        return parameters.IsSuccess ? await Search(context, db, parameters.Value, ct) : parameters.Error;
+    }
+
+    internal static async Task<ScimResult> SearchUsers(HttpContext context, ScimDbContext db, CancellationToken ct)
+    {
+        var parameters = await ScimQuery.FromBodyAsync(context);
+        return parameters.IsSuccess ? await Search(context, db, parameters.Value, ct) : parameters.Error;
+    }
+
+    internal static async Task<Result<ListPage<JsonObject>>> QueryAsync(HttpContext context, ScimDbContext db, SearchParameters parameters, CancellationToken ct)
+    {
+        var page = await new ResourceQuery<User>(db, "users", UserSqlMap.Instance, "r.deleted_at IS NULL")
+            .RunAsync(context.User.AccountId(), parameters, ct);
+        if (!page.IsSuccess)
+        {
+            return page.Error;
+        }
+        var selection = AttributeSelection.Parse(Type, parameters.Attributes, parameters.ExcludedAttributes);
+        var groups = selection.Wants("groups")
+            ? await MembershipReader.GroupsOfUsersAsync(db, page.Value.Items.Select(u => u.Id).ToList(), ct)
+            : null;
+        var baseUrl = ScimUrls.Base(context);
+        var resources = page.Value.Items.Select(u => selection.Apply(UserResource.Render(u, groups?[u.Id], baseUrl))).ToList();
+        return Result<ListPage<JsonObject>>.Ok(new ListPage<JsonObject>(page.Value.Total, resources));
+    }
+
+    private static async Task<ScimResult> Search(HttpContext context, ScimDbContext db, SearchParameters parameters, CancellationToken ct)
+    {
+        var page = await QueryAsync(context, db, parameters, ct);
+        return page.IsSuccess
+            ? new ScimResult(200, ListResponse.Build(page.Value.Total, parameters.StartIndex, page.Value.Items))
+            : page.Error;
+    }
+
+    internal static async Task<ScimResult> GetUser(string id, HttpContext context, ScimDbContext db, CancellationToken ct)
+    {
+        var user = await Find(db.Users.AsNoTracking(), context, id, ct);
+        if (user is null)
+        {
+            return ScimQuery.NotFound("User", id);
+        }
+        if (Preconditions.NotModified(context.Request, user.Version))
+        {
+            return new ScimResult(304, null, Protocol.Messages.ETag.FromVersion(user.Version));
+        }
+        return await Respond(context, db, user, 200, ct);
+    }
+
+    internal static async Task<ScimResult> CreateUser(HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
+    {
+        var document = await ReadDocument(context);
+        if (!document.IsSuccess)
+        {
+            return document.Error;
+        }
+        var doc = document.Value;
+        var password = TakePassword(doc);
+        doc["active"] ??= true; // A user created without "active" is active.
+        var accountId = context.User.AccountId();
+        var userName = doc["userName"]!.GetValue<string>();
+        return await unit.RunAsync(false, async token =>
+        {
+            var existing = await db.Users.FirstOrDefaultAsync(u => u.AccountId == accountId && u.UserName.ToLower() == userName.ToLower(), token);
+            if (existing is { DeletedAt: null })
+            {
+                return ScimError.Uniqueness($"A user with userName '{existing.UserName}' already exists (id {existing.Id})." +
+                    (existing.Active ? "" : " It is inactive: reactivate it (PATCH active true) instead of creating it again."));
+            }
+            var now = DateTimeOffset.UtcNow;
+            // A deleted user with the same userName is the same person coming back: restore the record, keep its history.
+            var user = existing ?? new User { Id = Guid.CreateVersion7(), AccountId = accountId, UserName = userName, Data = "{}", Created = now };
+            if (existing is null)
+            {
+                db.Users.Add(user);
+            }
+            user.DeletedAt = null;
+            user.LastModified = now;
+            user.PasswordHash = password is null ? null : PasswordHasher.Hash(password);
+            UserResource.Store(user, doc);
+            await db.SaveChangesAsync(token);
+            return await Respond(context, db, user, 201, token);
+        }, ct);
+    }
+
+    internal static async Task<ScimResult> ReplaceUser(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
+    {
+        var document = await ReadDocument(context);
+        if (!document.IsSuccess)
+        {
+            return document.Error;
+        }
+        var doc = document.Value;
+        var password = TakePassword(doc);
+        return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
+        {
+            var user = await Find(db.Users, context, id, token);
+            if (user is null)
+            {
+                return ScimQuery.NotFound("User", id);
+            }
+            if (!Preconditions.IfMatchHolds(context.Request, user.Version))
+            {
+                return Preconditions.Failed();
+            }
+            var replacement = (JsonObject)doc.DeepClone();
+            replacement["active"] ??= user.Active; // PUT without "active" does not flip the user's status.
+            UserResource.Store(user, replacement);
+            if (password is not null)
+            {
+                user.PasswordHash = PasswordHasher.Hash(password);
+            }
+            user.LastModified = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(token);
+            return await Respond(context, db, user, 200, token);
+        }, ct);
+    }
+
+    internal static async Task<ScimResult> PatchUser(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
+    {
+        var body = await ScimRequest.ReadBodyAsync(context.Request);
+        if (!body.IsSuccess)
+        {
+            return body.Error;
+        }
+        var request = PatchRequest.Parse(body.Value);
+        if (!request.IsSuccess)
+        {
+            return request.Error;
+        }
+        return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
+        {
+            var user = await Find(db.Users, context, id, token);
+            if (user is null)
+            {
+                return ScimQuery.NotFound("User", id);
+            }
+            if (!Preconditions.IfMatchHolds(context.Request, user.Version))
+            {
+                return Preconditions.Failed();
+            }
+            var outcome = PatchApplier.Apply(JsonNode.Parse(user.Data)!.AsObject(), request.Value, Type);
+            if (!outcome.IsSuccess)
+            {
+                return outcome.Error;
+            }
+            if (outcome.Value.DocumentChanged)
+            {
+                var doc = outcome.Value.Document;
+                var password = TakePassword(doc);
+                if (password is not null)
+                {
+                    user.PasswordHash = PasswordHasher.Hash(password);
+                }
+                UserResource.Store(user, doc);
+                user.LastModified = DateTimeOffset.UtcNow;
+                await db.SaveChangesAsync(token);
+            }
+            return await Respond(context, db, user, 200, token);
+        }, ct);
+    }
+
+    internal static async Task<ScimResult> DeleteUser(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct) =>
+        await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
+        {
+            var user = await Find(db.Users, context, id, token);
+            if (user is null)
+            {
+                return ScimQuery.NotFound("User", id);
+            }
+            if (!Preconditions.IfMatchHolds(context.Request, user.Version))
+            {
+                return Preconditions.Failed();
+            }
+            // The record stays (deprovisioned, out of every SCIM read); memberships go, and each group's version moves.
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE groups SET last_modified = now() WHERE id IN (SELECT group_id FROM group_members WHERE member_id = {user.Id})", token);
+            await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE member_id = {user.Id}", token);
+            var doc = JsonNode.Parse(user.Data)!.AsObject();
+            doc["active"] = false;
+            UserResource.Store(user, doc);
+            user.DeletedAt = DateTimeOffset.UtcNow;
+            user.LastModified = user.DeletedAt.Value;
+            await db.SaveChangesAsync(token);
+            return ScimResult.NoContent();
+        }, ct);
+
+    private static async Task<Result<JsonObject>> ReadDocument(HttpContext context)
+    {
+        var body = await ScimRequest.ReadBodyAsync(context.Request);
+        if (!body.IsSuccess)
+        {
+            return body.Error;
+        }
+        return body.Value is JsonObject obj
+            ? ResourceNormalizer.Normalize(obj, Type)
+            : ScimError.InvalidSyntax("A User must be sent as a JSON object.");
+    }
+
+    private static string? TakePassword(JsonObject doc)
+    {
+        var password = doc["password"]?.GetValue<string>();
+        doc.Remove("password");
+        return password;
+    }
+
+    private static Task<User?> Find(IQueryable<User> users, HttpContext context, string id, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var guid))
+        {
+            return Task.FromResult<User?>(null);
+        }
+        var accountId = context.User.AccountId();
+        return users.FirstOrDefaultAsync(u => u.Id == guid && u.AccountId == accountId && u.DeletedAt == null, ct);
+    }
+
+    private static async Task<ScimResult> Respond(HttpContext context, ScimDbContext db, User user, int status, CancellationToken ct)
+    {
+        var selection = ScimQuery.Selection(context.Request, Type);
+        var groups = selection.Wants("groups") ? (await MembershipReader.GroupsOfUsersAsync(db, [user.Id], ct))[user.Id] : null;
+        var baseUrl = ScimUrls.Base(context);
+        var resource = selection.Apply(UserResource.Render(user, groups, baseUrl));
+        var etag = Protocol.Messages.ETag.FromVersion(user.Version);
+        return new ScimResult(status, resource, etag, status == 201 ? $"{baseUrl}/Users/{user.Id}" : null);
+    }
+}
