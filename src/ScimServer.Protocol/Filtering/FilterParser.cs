@@ -92,6 +92,10 @@ public sealed class FilterParser
             Advance();
             return new NotNode(ParseGroup(inValuePath));
         }
+        if (token.IsWord("not") && Peek(1).Kind != TokenKind.End && !(Peek(1).Kind == TokenKind.Word && Operators.TryParse(Peek(1).Text, out _)))
+        {
+            throw Fail($"'not' at position {token.Position} must be followed by a filter in parentheses, e.g. not (userName eq \"x\").");
+        }
         if (token.Kind == TokenKind.LeftParen)
         {
             return ParseGroup(inValuePath);
