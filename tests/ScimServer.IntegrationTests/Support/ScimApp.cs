@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace ScimServer.IntegrationTests.Support;
+
+/// <summary>The real server (Program) in memory, on the test database, with small limits so limits can be tested.</summary>
+public sealed class ScimApp(string connectionString, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+{
+    public const int MaxMembersReturned = 50;
+    public const int MaxPageSize = 100;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Scim", connectionString);
+        builder.UseSetting("Database:MigrateOnStartup", "true");
+        builder.UseSetting("Demo:Enabled", "false");
+        builder.UseSetting("Scim:MaxMembersReturned", MaxMembersReturned.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Scim:MaxPageSize", MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Scim:MaxPayloadBytes", "65536");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+}

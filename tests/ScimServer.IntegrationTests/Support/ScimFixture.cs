@@ -1,0 +1,57 @@
+using System.Net.Http.Headers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ScimServer.Accounts;
+using ScimServer.Persistence;
+
+namespace ScimServer.IntegrationTests.Support;
+
+/// <summary>One database and one server for the whole run; each test isolates itself with a fresh account.</summary>
+public sealed class ScimFixture : IAsyncLifetime
+{
+    private TestDatabase? _database;
+
+    public ScimApp App { get; private set; } = null!;
+    public string ConnectionString => _database!.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.StartAsync();
+        App = new ScimApp(_database.ConnectionString);
+        _ = App.Server; // Starts the host, which applies the migrations.
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    /// <summary>A new account with a real minted token, and a client that sends it.</summary>
+    public async Task<TestAccount> NewAccountAsync(ScimApp? app = null)
+    {
+        app ??= App;
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+        var account = new Account { Id = Guid.CreateVersion7(), Name = "test-" + Guid.NewGuid().ToString("N")[..8], Created = DateTimeOffset.UtcNow };
+        db.Accounts.Add(account);
+        await db.SaveChangesAsync();
+        var token = await TokenIssuer.MintAsync(db, account.Id, "test", null, CancellationToken.None);
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new TestAccount(account.Id, token, new ScimClient(client));
+    }
+
+    /// <summary>A DbContext on the test database, for asserting what was stored.</summary>
+    public ScimDbContext Db() =>
+        new(new DbContextOptionsBuilder<ScimDbContext>().UseNpgsql(ConnectionString).Options);
+}
+
+[CollectionDefinition(Name)]
+public sealed class ScimCollection : ICollectionFixture<ScimFixture>
+{
+    public const string Name = "scim";
+}
