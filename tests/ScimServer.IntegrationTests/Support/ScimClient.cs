@@ -23,11 +23,23 @@ public sealed class ScimClient(HttpClient http)
     public Task<ScimResponse> PatchOpsAsync(string path, string operations, Action<HttpRequestMessage>? configure = null) =>
         PatchAsync(path, $$"""{"schemas":["{{PatchOp}}"],"Operations":{{operations}}}""", configure);
 
+    /// <summary>Creates a user; <paramref name="extra"/> is JSON members ("a":1,"b":2) merged over the defaults.</summary>
     public async Task<JsonObject> CreateUserAsync(string userName, string? extra = null)
     {
-        var response = await PostAsync("/Users", $$"""
-            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{userName}}","name":{"givenName":"G","familyName":"F"}{{(extra is null ? "" : "," + extra)}}}
-            """);
+        var body = new JsonObject
+        {
+            ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:User"),
+            ["userName"] = userName,
+            ["name"] = new JsonObject { ["givenName"] = "G", ["familyName"] = "F" },
+        };
+        if (extra is not null)
+        {
+            foreach (var (key, value) in JsonNode.Parse("{" + extra + "}")!.AsObject())
+            {
+                body[key] = value?.DeepClone();
+            }
+        }
+        var response = await PostAsync("/Users", body.ToJsonString());
         response.AssertStatus(HttpStatusCode.Created);
         return response.Json!;
     }
