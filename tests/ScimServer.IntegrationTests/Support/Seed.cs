@@ -1,0 +1,30 @@
+using Npgsql;
+
+namespace ScimServer.IntegrationTests.Support;
+
+/// <summary>Bulk test data written straight into the database, for sizes HTTP would make slow.</summary>
+public static class Seed
+{
+    /// <summary>Creates <paramref name="count"/> users and makes them members of the group, in two statements.</summary>
+    public static async Task MembersAsync(ScimFixture fixture, Guid accountId, Guid groupId, int count)
+    {
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            WITH created AS (
+                INSERT INTO users (id, account_id, user_name, active, data, created, last_modified)
+                SELECT gen_random_uuid(), $1, 'bulk-' || $2::text || '-' || i || '@example.com', true,
+                       jsonb_build_object('userName', 'bulk-' || $2::text || '-' || i || '@example.com', 'active', true), now(), now()
+                FROM generate_series(1, $3) AS i
+                RETURNING id)
+            INSERT INTO group_members (group_id, member_id, member_type, account_id)
+            SELECT $2, id, 'User', $1 FROM created
+            """, connection)
+        {
+            Parameters = { new() { Value = accountId }, new() { Value = groupId }, new() { Value = count } },
+        };
+        await command.ExecuteNonQueryAsync();
+        // Ending the backend flushes its table statistics, which LargeGroupTests reads.
+        NpgsqlConnection.ClearPool(connection);
+    }
+}
