@@ -129,13 +129,13 @@ public sealed class AttributeSelection
         }
         if (_include.Count > 0)
         {
-            if (_include.Contains(key) || _include.Contains(schemaId))
+            if (_include.Contains(key) || _include.Contains(schemaId.ToLowerInvariant()))
             {
                 return Decision.Keep;
             }
             return _include.Any(k => k.StartsWith(key + ".", StringComparison.Ordinal)) ? Decision.Partial : Decision.Drop;
         }
-        if (definition.Returned == Returned.Request || _exclude.Contains(key) || _exclude.Contains(schemaId))
+        if (definition.Returned == Returned.Request || _exclude.Contains(key) || _exclude.Contains(schemaId.ToLowerInvariant()))
         {
             return Decision.Drop;
         }

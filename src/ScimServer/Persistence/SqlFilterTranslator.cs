@@ -40,7 +40,7 @@ public sealed class SqlFilterTranslator(IResourceSqlMap map, SqlParameters param
             var array = Document(resolved.ExtensionKey, attribute.Name, null, SqlKind.Text).Sql.Replace("jsonb_extract_path_text", "jsonb_extract_path", StringComparison.Ordinal);
             operand = new SqlOperand(
                 $"(SELECT s.v ->> {Quote(sub.Name)} FROM jsonb_array_elements(COALESCE({array}, jsonb_build_array())) AS s(v) " +
-                "ORDER BY (s.v ->> 'primary') = 'true' DESC LIMIT 1)", SqlKind.Text, sub.CaseExact);
+                "ORDER BY COALESCE((s.v ->> 'primary') = 'true', FALSE) DESC LIMIT 1)", SqlKind.Text, sub.CaseExact);
         }
         else
         {

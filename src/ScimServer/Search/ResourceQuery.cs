@@ -26,23 +26,13 @@ public sealed class ResourceQuery<T>(ScimDbContext db, string table, IResourceSq
             }
             filter = parsed.Value;
         }
-        var countParameters = new SqlParameters();
-        var where = Where(accountId, filter, countParameters);
-        if (!where.IsSuccess)
-        {
-            return where.Error;
-        }
-        // The SQL text holds only our own names and the translator's parameter markers; values are parameters.
-        var countSql = $"SELECT count(*) AS \"Value\" FROM {table} r WHERE {where.Value}";
-        var total = await db.Database
-            .SqlQueryRaw<long>(countSql, countParameters.ToArray())
-            .SingleAsync(ct);
-        if (parameters.Count == 0 || total < parameters.StartIndex)
-        {
-            return Result<ListPage<T>>.Ok(new ListPage<T>(total, []));
-        }
+        // The page statement is built first so a bad sortBy is refused even when nothing matches.
         var pageParameters = new SqlParameters();
         var pageWhere = Where(accountId, filter, pageParameters);
+        if (!pageWhere.IsSuccess)
+        {
+            return pageWhere.Error;
+        }
         var order = "r.id";
         if (parameters.SortBy is not null)
         {
@@ -52,6 +42,17 @@ public sealed class ResourceQuery<T>(ScimDbContext db, string table, IResourceSq
                 return sort.Error;
             }
             order = sort.Value + ", r.id";
+        }
+        var countParameters = new SqlParameters();
+        var where = Where(accountId, filter, countParameters);
+        // The SQL text holds only our own names and the translator's parameter markers; values are parameters.
+        var countSql = $"SELECT count(*) AS \"Value\" FROM {table} r WHERE {where.Value}";
+        var total = await db.Database
+            .SqlQueryRaw<long>(countSql, countParameters.ToArray())
+            .SingleAsync(ct);
+        if (parameters.Count == 0 || total < parameters.StartIndex)
+        {
+            return Result<ListPage<T>>.Ok(new ListPage<T>(total, []));
         }
         var limit = pageParameters.Add(parameters.Count, NpgsqlDbType.Integer);
         var offset = pageParameters.Add(parameters.StartIndex - 1, NpgsqlDbType.Integer);
