@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using ScimServer.IntegrationTests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace ScimServer.IntegrationTests;
+
+[Collection(ScimCollection.Name)]
+public sealed class OpenApiTests(ScimFixture fixture)
+{
+    private static YamlMappingNode Document()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ScimServer.sln")))
+        {
+            directory = directory.Parent;
+        }
+        using var reader = new StreamReader(Path.Combine(directory!.FullName, "openapi", "scim.yaml"));
+        var yaml = new YamlStream();
+        yaml.Load(reader);
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
+    [Fact]
+    public void Document_IsOpenApi31WithComponents()
+    {
+        var root = Document();
+        Assert.StartsWith("3.1", ((YamlScalarNode)root["openapi"]).Value, StringComparison.Ordinal);
+        var schemas = (YamlMappingNode)((YamlMappingNode)root["components"])["schemas"];
+        foreach (var name in new[] { "User", "Group", "PatchOp", "ListResponse", "Error", "SearchRequest" })
+        {
+            Assert.True(schemas.Children.ContainsKey(new YamlScalarNode(name)), $"components.schemas.{name} is missing");
+        }
+    }
+
+    [Fact]
+    public void EveryMappedScimRoute_IsDescribed()
+    {
+        var paths = (YamlMappingNode)Document()["paths"];
+        var described = paths.Children.SelectMany(p => ((YamlMappingNode)p.Value).Children.Keys
+                .Select(k => ((YamlScalarNode)k).Value!.ToUpperInvariant())
+                .Where(m => m is "GET" or "POST" or "PUT" or "PATCH" or "DELETE")
+                .Select(m => $"{m} {((YamlScalarNode)p.Key).Value}"))
+            .ToHashSet();
+        var mapped = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/scim/v2/", StringComparison.Ordinal) && !e.RoutePattern.RawText.Contains("**", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods
+                .Select(m => $"{m} {e.RoutePattern.RawText!["/scim/v2".Length..].TrimEnd('/')}"))
+            .ToList();
+        // 7 per resource type, the root search and 5 discovery routes.
+        Assert.Equal(20, mapped.Count);
+        var missing = mapped.Where(r => !described.Contains(r)).ToList();
+        Assert.True(missing.Count == 0, "Routes missing from openapi/scim.yaml: " + string.Join(", ", missing));
+    }
+}
