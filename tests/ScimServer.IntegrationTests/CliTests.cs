@@ -1,0 +1,55 @@
+using System.Net;
+using ScimServer.Cli;
+using ScimServer.IntegrationTests.Support;
+
+namespace ScimServer.IntegrationTests;
+
+[Collection(ScimCollection.Name)]
+public sealed class CliTests(ScimFixture fixture)
+{
+    private async Task<(int Code, string Out)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            var code = await CliCommands.RunAsync([.. args, $"--ConnectionStrings:Scim={fixture.ConnectionString}"]);
+            return (code, output.ToString());
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+    }
+
+    [Fact]
+    public async Task TokenCreate_PrintsOnlyAWorkingToken()
+    {
+        var (code, accountId) = await RunAsync("account", "create", "CLI Corp");
+        Assert.Equal(0, code);
+        Assert.True(Guid.TryParse(accountId.Trim(), out _), accountId);
+
+        var (tokenCode, stdout) = await RunAsync("token", "create", "CLI Corp", "--name", "okta");
+        Assert.Equal(0, tokenCode);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var token = Assert.Single(lines).Trim();
+        Assert.StartsWith("scim_", token, StringComparison.Ordinal);
+
+        var client = fixture.App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var response = await new ScimClient(client).GetAsync("/Users");
+        response.AssertStatus(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TokenCreate_UnknownAccount_FailsWithoutOutput()
+    {
+        var (code, stdout) = await RunAsync("token", "create", Guid.NewGuid().ToString());
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public async Task Migrate_OnAnUpToDateDatabase_Succeeds() => Assert.Equal(0, (await RunAsync("migrate")).Code);
+}
