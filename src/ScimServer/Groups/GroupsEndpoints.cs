@@ -35,17 +35,11 @@ public static class GroupsEndpoints
         return scim;
     }
 
-    internal static async Task<ScimResult> ListGroups(HttpContext context, ScimDbContext db, CancellationToken ct)
-    {
-        var parameters = ScimQuery.FromQuery(context);
-        return parameters.IsSuccess ? await Search(context, db, parameters.Value, ct) : parameters.Error;
-    }
+    internal static Task<ScimResult> ListGroups(HttpContext context, ScimDbContext db, CancellationToken ct) =>
+        ScimHandlers.ListAsync(context, p => QueryAsync(context, db, p, ct));
 
-    internal static async Task<ScimResult> SearchGroups(HttpContext context, ScimDbContext db, CancellationToken ct)
-    {
-        var parameters = await ScimQuery.FromBodyAsync(context);
-        return parameters.IsSuccess ? await Search(context, db, parameters.Value, ct) : parameters.Error;
-    }
+    internal static Task<ScimResult> SearchGroups(HttpContext context, ScimDbContext db, CancellationToken ct) =>
+        ScimHandlers.SearchAsync(context, p => QueryAsync(context, db, p, ct));
 
     internal static async Task<Result<ListPage<JsonObject>>> QueryAsync(HttpContext context, ScimDbContext db, SearchParameters parameters, CancellationToken ct)
     {
@@ -65,14 +59,6 @@ public static class GroupsEndpoints
         return Result<ListPage<JsonObject>>.Ok(new ListPage<JsonObject>(page.Value.Total, resources));
     }
 
-    private static async Task<ScimResult> Search(HttpContext context, ScimDbContext db, SearchParameters parameters, CancellationToken ct)
-    {
-        var page = await QueryAsync(context, db, parameters, ct);
-        return page.IsSuccess
-            ? new ScimResult(200, ListResponse.Build(page.Value.Total, parameters.StartIndex, page.Value.Items))
-            : page.Error;
-    }
-
     internal static async Task<ScimResult> GetGroup(string id, HttpContext context, ScimDbContext db, CancellationToken ct)
     {
         var group = await Find(db.Groups.AsNoTracking(), context, id, ct);
@@ -89,7 +75,7 @@ public static class GroupsEndpoints
 
     internal static async Task<ScimResult> CreateGroup(HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
     {
-        var document = await ReadDocument(context);
+        var document = await ScimHandlers.ReadResourceAsync(context, Type);
         if (!document.IsSuccess)
         {
             return document.Error;
@@ -111,7 +97,7 @@ public static class GroupsEndpoints
 
     internal static async Task<ScimResult> ReplaceGroup(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
     {
-        var document = await ReadDocument(context);
+        var document = await ScimHandlers.ReadResourceAsync(context, Type);
         if (!document.IsSuccess)
         {
             return document.Error;
@@ -120,14 +106,11 @@ public static class GroupsEndpoints
         var members = TakeMembers(doc);
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var group = await Find(db.Groups, context, id, token);
+            var (group, refusal) = await ScimHandlers.LoadForWriteAsync(
+                Find(db.Groups, context, id, token), context.Request, e => e.Version, "Group", id);
             if (group is null)
             {
-                return ScimQuery.NotFound("Group", id);
-            }
-            if (!Preconditions.IfMatchHolds(context.Request, group.Version))
-            {
-                return Preconditions.Failed();
+                return refusal!;
             }
             // PUT replaces everything, members included (RFC 7644 §3.5.1).
             var writer = new MembershipWriter(db, group.AccountId, group.Id);
@@ -146,26 +129,18 @@ public static class GroupsEndpoints
 
     internal static async Task<ScimResult> PatchGroup(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
     {
-        var body = await ScimRequest.ReadBodyAsync(context.Request);
-        if (!body.IsSuccess)
-        {
-            return body.Error;
-        }
-        var request = PatchRequest.Parse(body.Value);
+        var request = await ScimHandlers.ReadPatchAsync(context);
         if (!request.IsSuccess)
         {
             return request.Error;
         }
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var group = await Find(db.Groups, context, id, token);
+            var (group, refusal) = await ScimHandlers.LoadForWriteAsync(
+                Find(db.Groups, context, id, token), context.Request, e => e.Version, "Group", id);
             if (group is null)
             {
-                return ScimQuery.NotFound("Group", id);
-            }
-            if (!Preconditions.IfMatchHolds(context.Request, group.Version))
-            {
-                return Preconditions.Failed();
+                return refusal!;
             }
             var outcome = PatchApplier.Apply(JsonNode.Parse(group.Data)!.AsObject(), request.Value, Type, Deferred);
             if (!outcome.IsSuccess)
@@ -196,14 +171,11 @@ public static class GroupsEndpoints
     internal static async Task<ScimResult> DeleteGroup(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct) =>
         await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var group = await Find(db.Groups, context, id, token);
+            var (group, refusal) = await ScimHandlers.LoadForWriteAsync(
+                Find(db.Groups, context, id, token), context.Request, e => e.Version, "Group", id);
             if (group is null)
             {
-                return ScimQuery.NotFound("Group", id);
-            }
-            if (!Preconditions.IfMatchHolds(context.Request, group.Version))
-            {
-                return Preconditions.Failed();
+                return refusal!;
             }
             // Its own member rows go by cascade; where it was itself a member, the parents' versions move.
             await db.Database.ExecuteSqlAsync(
@@ -214,17 +186,6 @@ public static class GroupsEndpoints
             return ScimResult.NoContent();
         }, ct);
 
-    private static async Task<Result<JsonObject>> ReadDocument(HttpContext context)
-    {
-        var body = await ScimRequest.ReadBodyAsync(context.Request);
-        if (!body.IsSuccess)
-        {
-            return body.Error;
-        }
-        return body.Value is JsonObject obj
-            ? ResourceNormalizer.Normalize(obj, Type)
-            : ScimError.InvalidSyntax("A Group must be sent as a JSON object.");
-    }
 
     private static JsonArray? TakeMembers(JsonObject doc)
     {

@@ -31,17 +31,11 @@ public static class UsersEndpoints
         return scim;
     }
 
-    internal static async Task<ScimResult> ListUsers(HttpContext context, ScimDbContext db, CancellationToken ct)
-    {
-        var parameters = ScimQuery.FromQuery(context);
-        return parameters.IsSuccess ? await Search(context, db, parameters.Value, ct) : parameters.Error;
-    }
+    internal static Task<ScimResult> ListUsers(HttpContext context, ScimDbContext db, CancellationToken ct) =>
+        ScimHandlers.ListAsync(context, p => QueryAsync(context, db, p, ct));
 
-    internal static async Task<ScimResult> SearchUsers(HttpContext context, ScimDbContext db, CancellationToken ct)
-    {
-        var parameters = await ScimQuery.FromBodyAsync(context);
-        return parameters.IsSuccess ? await Search(context, db, parameters.Value, ct) : parameters.Error;
-    }
+    internal static Task<ScimResult> SearchUsers(HttpContext context, ScimDbContext db, CancellationToken ct) =>
+        ScimHandlers.SearchAsync(context, p => QueryAsync(context, db, p, ct));
 
     internal static async Task<Result<ListPage<JsonObject>>> QueryAsync(HttpContext context, ScimDbContext db, SearchParameters parameters, CancellationToken ct)
     {
@@ -60,14 +54,6 @@ public static class UsersEndpoints
         return Result<ListPage<JsonObject>>.Ok(new ListPage<JsonObject>(page.Value.Total, resources));
     }
 
-    private static async Task<ScimResult> Search(HttpContext context, ScimDbContext db, SearchParameters parameters, CancellationToken ct)
-    {
-        var page = await QueryAsync(context, db, parameters, ct);
-        return page.IsSuccess
-            ? new ScimResult(200, ListResponse.Build(page.Value.Total, parameters.StartIndex, page.Value.Items))
-            : page.Error;
-    }
-
     internal static async Task<ScimResult> GetUser(string id, HttpContext context, ScimDbContext db, CancellationToken ct)
     {
         var user = await Find(db.Users.AsNoTracking(), context, id, ct);
@@ -84,7 +70,7 @@ public static class UsersEndpoints
 
     internal static async Task<ScimResult> CreateUser(HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
     {
-        var document = await ReadDocument(context);
+        var document = await ScimHandlers.ReadResourceAsync(context, Type);
         if (!document.IsSuccess)
         {
             return document.Error;
@@ -120,7 +106,7 @@ public static class UsersEndpoints
 
     internal static async Task<ScimResult> ReplaceUser(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
     {
-        var document = await ReadDocument(context);
+        var document = await ScimHandlers.ReadResourceAsync(context, Type);
         if (!document.IsSuccess)
         {
             return document.Error;
@@ -129,14 +115,11 @@ public static class UsersEndpoints
         var password = TakePassword(doc);
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var user = await Find(db.Users, context, id, token);
+            var (user, refusal) = await ScimHandlers.LoadForWriteAsync(
+                Find(db.Users, context, id, token), context.Request, e => e.Version, "User", id);
             if (user is null)
             {
-                return ScimQuery.NotFound("User", id);
-            }
-            if (!Preconditions.IfMatchHolds(context.Request, user.Version))
-            {
-                return Preconditions.Failed();
+                return refusal!;
             }
             var replacement = (JsonObject)doc.DeepClone();
             replacement["active"] ??= user.Active; // PUT without "active" does not flip the user's status.
@@ -153,26 +136,18 @@ public static class UsersEndpoints
 
     internal static async Task<ScimResult> PatchUser(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
     {
-        var body = await ScimRequest.ReadBodyAsync(context.Request);
-        if (!body.IsSuccess)
-        {
-            return body.Error;
-        }
-        var request = PatchRequest.Parse(body.Value);
+        var request = await ScimHandlers.ReadPatchAsync(context);
         if (!request.IsSuccess)
         {
             return request.Error;
         }
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var user = await Find(db.Users, context, id, token);
+            var (user, refusal) = await ScimHandlers.LoadForWriteAsync(
+                Find(db.Users, context, id, token), context.Request, e => e.Version, "User", id);
             if (user is null)
             {
-                return ScimQuery.NotFound("User", id);
-            }
-            if (!Preconditions.IfMatchHolds(context.Request, user.Version))
-            {
-                return Preconditions.Failed();
+                return refusal!;
             }
             var outcome = PatchApplier.Apply(JsonNode.Parse(user.Data)!.AsObject(), request.Value, Type);
             if (!outcome.IsSuccess)
@@ -198,14 +173,11 @@ public static class UsersEndpoints
     internal static async Task<ScimResult> DeleteUser(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct) =>
         await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var user = await Find(db.Users, context, id, token);
+            var (user, refusal) = await ScimHandlers.LoadForWriteAsync(
+                Find(db.Users, context, id, token), context.Request, e => e.Version, "User", id);
             if (user is null)
             {
-                return ScimQuery.NotFound("User", id);
-            }
-            if (!Preconditions.IfMatchHolds(context.Request, user.Version))
-            {
-                return Preconditions.Failed();
+                return refusal!;
             }
             // The record stays (deprovisioned, out of every SCIM read); memberships go, and each group's version moves.
             await db.Database.ExecuteSqlAsync(
@@ -220,17 +192,6 @@ public static class UsersEndpoints
             return ScimResult.NoContent();
         }, ct);
 
-    private static async Task<Result<JsonObject>> ReadDocument(HttpContext context)
-    {
-        var body = await ScimRequest.ReadBodyAsync(context.Request);
-        if (!body.IsSuccess)
-        {
-            return body.Error;
-        }
-        return body.Value is JsonObject obj
-            ? ResourceNormalizer.Normalize(obj, Type)
-            : ScimError.InvalidSyntax("A User must be sent as a JSON object.");
-    }
 
     private static string? TakePassword(JsonObject doc)
     {
