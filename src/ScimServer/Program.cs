@@ -10,6 +10,11 @@ if (CliCommands.Handles(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    // Loopback unless told otherwise (--urls, ASPNETCORE_URLS): a fresh checkout is not exposed to the network.
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
 ScimApplication.AddServices(builder);
 var app = builder.Build();
 ScimApplication.MapEndpoints(app);
@@ -31,7 +36,15 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine();
 });
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (LocalPostgresException e)
+{
+    Console.Error.WriteLine("Could not start the project-local PostgreSQL: " + e.Message);
+    return 1;
+}
 return 0;
 
 /// <summary>The entry point type, named for WebApplicationFactory in the integration tests.</summary>

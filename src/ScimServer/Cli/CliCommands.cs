@@ -89,7 +89,7 @@ public static class CliCommands
                     return args is ["help"] or ["--help"] ? 0 : 2;
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlException)
+        catch (Exception e) when (e is InvalidOperationException or LocalPostgresException or Npgsql.NpgsqlException)
         {
             Console.Error.WriteLine("Error: " + e.Message);
             return 1;

@@ -28,7 +28,8 @@ internal sealed class DatabaseInitializer(
         {
             await Migrator.MigrateAsync(db, logger, cancellationToken);
         }
-        if (configuration.GetValue<bool>("Demo:Enabled"))
+        // The demo account comes with the project-local database unless Demo:Enabled says otherwise.
+        if (configuration.GetValue<bool?>("Demo:Enabled") ?? connection.IsLocal)
         {
             var account = await db.Accounts.FirstOrDefaultAsync(a => a.Name == DemoAccountName, cancellationToken);
             if (account is null)

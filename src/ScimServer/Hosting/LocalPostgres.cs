@@ -8,7 +8,7 @@ namespace ScimServer.Hosting;
 /// machines without a server or Docker. PostgreSQL refuses to run as root, so as root it runs as the
 /// "postgres" system user through runuser. Only 127.0.0.1 is listened on and no Unix socket is made.
 /// </summary>
-public sealed class LocalPostgres(string dataDirectory, int port)
+public sealed class LocalPostgres(string dataDirectory, int port, bool durable = true)
 {
     public string DataDirectory { get; } = Path.GetFullPath(dataDirectory);
     public int Port { get; } = port;
@@ -32,10 +32,18 @@ public sealed class LocalPostgres(string dataDirectory, int port)
         }
         if (!await IsRunningAsync(asRoot, ct))
         {
+            if (PortTaken())
+            {
+                throw new LocalPostgresException(
+                    $"Port {Port} on 127.0.0.1 is taken, perhaps by another checkout's project-local PostgreSQL " +
+                    $"(stop it there with 'dotnet run --project src/ScimServer -- db stop'), or choose another port with --Database:LocalPort=<port>.");
+            }
+            // Tests trade durability for speed; the run command's data must survive a crash.
+            var durability = durable ? "" : " -c fsync=off -c full_page_writes=off -c synchronous_commit=off";
             await RunAsync(Binary("pg_ctl"),
             [
                 "-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60",
-                "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 -c fsync=off -c full_page_writes=off",
+                "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200{durability}",
                 "start",
             ], asRoot, ct);
         }
@@ -57,6 +65,20 @@ public sealed class LocalPostgres(string dataDirectory, int port)
         }
     }
 
+    private bool PortTaken()
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            client.Connect(System.Net.IPAddress.Loopback, Port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     private async Task<bool> IsRunningAsync(bool asRoot, CancellationToken ct)
     {
         try
@@ -64,7 +86,7 @@ public sealed class LocalPostgres(string dataDirectory, int port)
             await RunAsync(Binary("pg_ctl"), ["-D", DataDirectory, "status"], asRoot, ct);
             return true;
         }
-        catch (InvalidOperationException)
+        catch (LocalPostgresException)
         {
             return false;
         }
@@ -98,7 +120,7 @@ public sealed class LocalPostgres(string dataDirectory, int port)
                 return candidate;
             }
         }
-        throw new InvalidOperationException($"'{name}' was not found on PATH or under /usr/lib/postgresql: install PostgreSQL (apt-get install postgresql) or configure ConnectionStrings:Scim.");
+        throw new LocalPostgresException($"'{name}' was not found on PATH or under /usr/lib/postgresql: install PostgreSQL (apt-get install postgresql) or configure ConnectionStrings:Scim.");
     }
 
     private static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asRoot, CancellationToken ct)
@@ -129,7 +151,7 @@ public sealed class LocalPostgres(string dataDirectory, int port)
         {
             var error = await Task.WhenAny(stderr, Task.Delay(1000, ct)) == stderr ? await stderr : "";
             var output = await Task.WhenAny(stdout, Task.Delay(200, ct)) == stdout ? await stdout : "";
-            throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {error}{output}".Trim());
+            throw new LocalPostgresException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {error}{output}".Trim());
         }
     }
 }

@@ -54,7 +54,7 @@ public sealed class TestDatabase : IAsyncDisposable
             return new TestDatabase(container.GetConnectionString(), "Testcontainers", container.DisposeAsync);
         }
         var directory = Path.Combine(Path.GetTempPath(), "scimtest-" + Guid.NewGuid().ToString("N")[..12]);
-        var local = new LocalPostgres(directory, FreePort());
+        var local = new LocalPostgres(directory, FreePort(), durable: false);
         await local.StartAsync("scim_test", CancellationToken.None);
         return new TestDatabase(local.ConnectionString("scim_test"), "local cluster", async () =>
         {
