@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ScimServer.Accounts;
+
+using ScimServer.Hosting;
+using ScimServer.Persistence;
+
+namespace ScimServer.Benchmarks;
+
+internal static class BenchmarkProgram
+{
+    public static async Task Main(string[] args)
+    {
+        // Usage: dotnet run -c Release --project tests/ScimServer.Benchmarks -- [--users 100000] [--iterations 300]
+        // Seeds one account with N users and groups of 10 and N members straight into PostgreSQL, then times the requests
+        // IdPs make most, through the real HTTP pipeline. Database: SCIM_BENCH_CONNECTION, else a throwaway local cluster.
+        var users = Option("--users", 100_000);
+        var iterations = Option("--iterations", 300);
+
+        var connection = Environment.GetEnvironmentVariable("SCIM_BENCH_CONNECTION");
+        LocalPostgres? local = null;
+        var directory = Path.Combine(Path.GetTempPath(), "scimbench-" + Guid.NewGuid().ToString("N")[..8]);
+        if (string.IsNullOrEmpty(connection))
+        {
+            local = new LocalPostgres(directory, 55499, durable: false);
+            await local.StartAsync("scim_bench", CancellationToken.None);
+            connection = local.ConnectionString("scim_bench");
+        }
+        try
+        {
+            await using var app = new BenchmarkApp(connection);
+            var account = Guid.CreateVersion7();
+            string token;
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+                db.Accounts.Add(new Account { Id = account, Name = "bench", Created = DateTimeOffset.UtcNow });
+                await db.SaveChangesAsync();
+                token = await TokenIssuer.MintAsync(db, account, "bench", null, CancellationToken.None);
+            }
+            Console.Error.WriteLine($"Seeding {users:N0} users and groups of 10 and {users:N0} members...");
+            var (small, large) = await SeedAsync(connection, account, users);
+
+            var client = app.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var random = new Random(42);
+            string User() => (random.Next(users) + 1).ToString(CultureInfo.InvariantCulture);
+            var newcomers = await NewcomersAsync(connection, account, iterations + 20);
+
+            Console.WriteLine($"ScimServer benchmark: {users:N0} users, {Environment.ProcessorCount} cores, PostgreSQL {(local is null ? "from SCIM_BENCH_CONNECTION" : "local cluster")}");
+            Console.WriteLine(Measurement.Header);
+            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName eq (Okta/Entra match)", iterations,
+                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}")));
+            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=externalId eq", iterations,
+                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"externalId eq \"ext-{User()}\"")}")));
+            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=emails.value eq", iterations,
+                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"emails.value eq \"user-{User()}@example.com\"")}")));
+            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName sw (trigram index)", iterations,
+                _ => Get(client, $"/scim/v2/Users?count=10&filter={Uri.EscapeDataString($"userName sw \"user-{User()}@\"")}")));
+            Console.WriteLine(await Measurement.RunAsync("GET /Users/{id}", iterations,
+                i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}")));
+            Console.WriteLine(await Measurement.RunAsync("GET /Users?startIndex=..&count=100 (one page)", Math.Max(20, iterations / 10),
+                i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}")));
+            Console.WriteLine(await Measurement.RunAsync("GET /Groups?filter=displayName eq&excludedAttributes=members", iterations,
+                _ => Get(client, $"/scim/v2/Groups?excludedAttributes=members&filter={Uri.EscapeDataString("displayName eq \"large\"")}")));
+            foreach (var (name, group) in new[] { ("10 members", small), ($"{users:N0} members", large) })
+            {
+                Console.WriteLine(await Measurement.RunAsync($"PATCH add one member, group of {name}", iterations,
+                    i => Patch(client, group, $$"""[{"op":"add","path":"members","value":[{"value":"{{newcomers[i % newcomers.Count]}}"}]}]""")));
+                Console.WriteLine(await Measurement.RunAsync($"PATCH remove one member, group of {name}", iterations,
+                    i => Patch(client, group, $$"""[{"op":"remove","path":"members[value eq \"{{newcomers[i % newcomers.Count]}}\"]"}]""")));
+            }
+            Console.WriteLine(await Measurement.RunAsync("POST /Users (create)", iterations,
+                i => Send(client, HttpMethod.Post, "/scim/v2/Users", $$$"""{"userName":"new-{{{Guid.NewGuid():N}}}@example.com","name":{"givenName":"N","familyName":"U"}}""", HttpStatusCode.Created)));
+            Console.WriteLine(await Measurement.RunAsync("PATCH /Users/{id} replace active (deactivate)", iterations,
+                i => Send(client, HttpMethod.Patch, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}",
+                    $$$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":{{{(i % 2 == 0 ? "false" : "true")}}}}]}""", HttpStatusCode.OK)));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (local is not null)
+            {
+                await local.StopAsync(CancellationToken.None);
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+
+        static async Task Get(HttpClient client, string url)
+        {
+            using var response = await client.GetAsync(url);
+            await Check(response, HttpStatusCode.OK);
+        }
+
+        static Task Patch(HttpClient client, Guid group, string operations) =>
+            Send(client, HttpMethod.Patch, $"/scim/v2/Groups/{group}",
+                $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":{{operations}}}""", HttpStatusCode.NoContent);
+
+        static async Task Send(HttpClient client, HttpMethod method, string url, string body, HttpStatusCode expected)
+        {
+            using var request = new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8, "application/scim+json") };
+            using var response = await client.SendAsync(request);
+            await Check(response, expected);
+        }
+
+        static async Task Check(HttpResponseMessage response, HttpStatusCode expected)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != expected)
+            {
+                throw new InvalidOperationException($"{(int)response.StatusCode}: {text}");
+            }
+        }
+
+        static async Task<(Guid Small, Guid Large)> SeedAsync(string connectionString, Guid account, int users)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var small = Guid.CreateVersion7();
+            var large = Guid.CreateVersion7();
+            foreach (var sql in new[]
+            {
+                """
+                INSERT INTO users (id, account_id, user_name, external_id, display_name, email_values, data, created, last_modified)
+                SELECT gen_random_uuid(), $1, 'user-' || i || '@example.com', 'ext-' || i, 'User ' || i, ARRAY['user-' || i || '@example.com'],
+                       jsonb_build_object('userName', 'user-' || i || '@example.com', 'externalId', 'ext-' || i, 'displayName', 'User ' || i,
+                                          'active', true, 'name', jsonb_build_object('givenName', 'User', 'familyName', i::text),
+                                          'emails', jsonb_build_array(jsonb_build_object('value', 'user-' || i || '@example.com', 'type', 'work', 'primary', true))),
+                       now(), now()
+                FROM generate_series(1, $2) AS i
+                """,
+                "INSERT INTO groups (id, account_id, display_name, data, created, last_modified) VALUES ($3, $1, 'small', '{\"displayName\":\"small\"}', now(), now()), ($4, $1, 'large', '{\"displayName\":\"large\"}', now(), now())",
+                "INSERT INTO group_members (group_id, member_id, member_type, account_id) SELECT $3, id, 'User', $1 FROM users WHERE account_id = $1 ORDER BY id LIMIT 10",
+                "INSERT INTO group_members (group_id, member_id, member_type, account_id) SELECT $4, id, 'User', $1 FROM users WHERE account_id = $1",
+                "ANALYZE",
+            })
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                if (sql.Contains("$1", StringComparison.Ordinal))
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = account });
+                    command.Parameters.Add(new NpgsqlParameter { Value = users });
+                    command.Parameters.Add(new NpgsqlParameter { Value = small });
+                    command.Parameters.Add(new NpgsqlParameter { Value = large });
+                }
+                command.CommandTimeout = 600;
+                await command.ExecuteNonQueryAsync();
+            }
+            return (small, large);
+        }
+
+        // Users outside both groups, added and removed by the membership benchmarks.
+        static async Task<List<Guid>> NewcomersAsync(string connectionString, Guid account, int count)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                INSERT INTO users (id, account_id, user_name, data, created, last_modified)
+                SELECT gen_random_uuid(), $1, 'newcomer-' || i || '@example.com', jsonb_build_object('userName', 'newcomer-' || i || '@example.com', 'active', true), now(), now()
+                FROM generate_series(1, $2) AS i RETURNING id
+                """, connection) { Parameters = { new() { Value = account }, new() { Value = count } } };
+            var ids = new List<Guid>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetGuid(0));
+            }
+            return ids;
+        }
+
+        int Option(string name, int fallback)
+        {
+            var index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+        }
+    }
+}
