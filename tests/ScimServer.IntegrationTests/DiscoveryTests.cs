@@ -65,7 +65,9 @@ public sealed class DiscoveryTests(ScimFixture fixture)
     public async Task UnknownScimPath_IsScim404()
     {
         var account = await fixture.NewAccountAsync();
-        Assert.Equal("There is no SCIM endpoint at '/Printers'.", (await account.Scim.GetAsync("/Printers")).AssertError(HttpStatusCode.NotFound, null));
+        Assert.Equal("There is no SCIM endpoint for GET '/Printers'.", (await account.Scim.GetAsync("/Printers")).AssertError(HttpStatusCode.NotFound, null));
+        (await account.Scim.PostAsync("/Bulk", "{}")).AssertError(HttpStatusCode.NotImplemented, null);
+        (await account.Scim.GetAsync("/Me")).AssertError(HttpStatusCode.NotImplemented, null);
     }
 
     [Fact]

@@ -61,8 +61,14 @@ public static class ScimApplication
 
         var scim = app.MapGroup(ScimUrls.Prefix).RequireAuthorization();
         scim.MapDiscovery().MapUsers().MapGroups().MapRootSearch();
+        // RFC 7644 §3.7 and §3.11: unsupported Bulk and /Me answer 501 (ServiceProviderConfig says bulk is off).
+        scim.MapPost("/Bulk", () => ScimResult.Error(new ScimError(501, null, "Bulk operations are not supported; send each operation as its own request.")))
+            .WithName("Bulk");
+        scim.Map("/Me", () => ScimResult.Error(new ScimError(501, null, "/Me is not supported: SCIM tokens belong to an account, not to a user.")))
+            .WithName("Me");
         // Anything else under the SCIM prefix is a SCIM 404, not an empty framework one.
-        scim.Map("/{**rest}", (string rest) => ScimResult.Error(ScimError.NotFound($"There is no SCIM endpoint at '/{rest}'.")))
+        scim.Map("/{**rest}", (HttpContext context, string rest) =>
+                ScimResult.Error(ScimError.NotFound($"There is no SCIM endpoint for {context.Request.Method} '/{rest}'.")))
             .WithName("ScimNotFound").ExcludeFromDescription();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
     }
