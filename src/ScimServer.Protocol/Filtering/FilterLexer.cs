@@ -64,6 +64,10 @@ internal static class FilterLexer
             if (c == '"')
             {
                 i++;
+                if (Resources.StorableText.Problem(sb.ToString()) is { } problem)
+                {
+                    throw Fail($"The string starting at position {start + 1} contains {problem}, which no stored value can contain.");
+                }
                 return sb.ToString();
             }
             if (c == '\\')

@@ -110,6 +110,10 @@ internal static class ValueNormalizer
             default:
                 if (kind == JsonValueKind.String)
                 {
+                    if (StorableText.Problem(value.GetValue<string>()) is { } problem)
+                    {
+                        throw Invalid($"'{path}' contains {problem}, which cannot be stored; remove it.");
+                    }
                     return value.DeepClone();
                 }
                 // Numbers for string attributes (employeeNumber: 1234) are kept as their text, not refused.

@@ -38,11 +38,13 @@ public static class ScimRequest
         try
         {
             var node = JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-            if (node is JsonObject obj)
+            if (node is null)
             {
-                _ = obj.Count; // Materialises the properties so a duplicate key fails here, not later.
+                return ScimError.InvalidSyntax("The body is JSON null; send a JSON object.");
             }
-            return node is null ? ScimError.InvalidSyntax("The body is JSON null; send a JSON object.") : Result<JsonNode>.Ok(node);
+            // Decoding every key and string once here makes duplicate keys and undecodable strings fail at the edge.
+            Decode(node);
+            return Result<JsonNode>.Ok(node);
         }
         catch (JsonException e)
         {
@@ -51,6 +53,39 @@ public static class ScimRequest
         catch (ArgumentException)
         {
             return ScimError.InvalidSyntax("The body names the same attribute twice.");
+        }
+        catch (InvalidOperationException)
+        {
+            return ScimError.InvalidSyntax("The body holds a string with an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF); send valid Unicode.");
+        }
+    }
+
+    private static void Decode(JsonNode node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    _ = key.Length;
+                    if (value is not null)
+                    {
+                        Decode(value);
+                    }
+                }
+                break;
+            case JsonArray array:
+                foreach (var item in array.OfType<JsonNode>())
+                {
+                    Decode(item);
+                }
+                break;
+            default:
+                if (node.GetValueKind() == JsonValueKind.String)
+                {
+                    _ = node.GetValue<string>();
+                }
+                break;
         }
     }
 

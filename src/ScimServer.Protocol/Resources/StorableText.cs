@@ -1,0 +1,30 @@
+namespace ScimServer.Protocol.Resources;
+
+/// <summary>
+/// JSON can carry strings that UTF-8 databases cannot store: U+0000 and unpaired surrogates ("\ud800").
+/// Both are refused as invalid input instead of failing deep inside the database driver.
+/// </summary>
+public static class StorableText
+{
+    /// <summary>What makes <paramref name="text"/> unstorable, or null when it is fine.</summary>
+    public static string? Problem(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0')
+            {
+                return "the character U+0000";
+            }
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return $"an unpaired surrogate \\u{(int)c:x4}";
+            }
+        }
+        return null;
+    }
+}
