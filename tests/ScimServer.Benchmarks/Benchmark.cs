@@ -38,9 +38,9 @@ internal static class BenchmarkProgram
             await using (var scope = app.Services.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
-                db.Accounts.Add(new Account { Id = account, Name = "bench", Created = DateTimeOffset.UtcNow });
-                await db.SaveChangesAsync();
-                token = await TokenIssuer.MintAsync(db, account, "bench", null, CancellationToken.None);
+                account = (await AccountSetup.CreateAsync(db, new AccountSpec("bench", AccountTier.Enterprise, ["example.com"],
+                    [("standard", 10_000_000)], ViewerAccess: true, IdentityProviderKind.Okta, SsoStatus.Active), CancellationToken.None)).Id;
+                token = (await TokenIssuer.MintAsync(db, account, "bench", null, CancellationToken.None)).Value!;
             }
             Console.Error.WriteLine($"Seeding {users:N0} users and groups of 10 and {users:N0} members...");
             var (small, large) = await SeedAsync(connection, account, users);

@@ -26,7 +26,8 @@ public sealed class CliTests(ScimFixture fixture)
     [Fact]
     public async Task TokenCreate_PrintsOnlyAWorkingToken()
     {
-        var (code, accountId) = await RunAsync("account", "create", "CLI Corp");
+        var (code, accountId) = await RunAsync("account", "create", "CLI Corp", "--tier", "Enterprise", "--domains", "example.com",
+            "--products", "professional:3,elite:1", "--sso", "Okta:Active", "--credits", "5000");
         Assert.Equal(0, code);
         Assert.True(Guid.TryParse(accountId.Trim(), out _), accountId);
 
@@ -40,6 +41,15 @@ public sealed class CliTests(ScimFixture fixture)
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var response = await new ScimClient(client).GetAsync("/Users");
         response.AssertStatus(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TokenCreate_AccountWithoutActiveSso_IsRefused()
+    {
+        Assert.Equal(0, (await RunAsync("account", "create", "No SSO Corp", "--tier", "Enterprise", "--sso", "EntraId:Configured")).Code);
+        var (code, stdout) = await RunAsync("token", "create", "No SSO Corp");
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
     }
 
     [Fact]

@@ -129,7 +129,7 @@ public sealed class FilterTests(ScimFixture fixture) : IAsyncLifetime
     [InlineData("userName eq", "The filter ends after 'eq' where a value was expected; quote strings, e.g. \"value\".")]
     [InlineData("shoeSize eq \"42\"", "Attribute 'shoeSize' is not defined in schema urn:ietf:params:scim:schemas:core:2.0:User.")]
     [InlineData("name.middle eq \"x\"", "'middle' is not a sub-attribute of 'name'; it has: formatted, familyName, givenName, middleName, honorificPrefix, honorificSuffix.")]
-    [InlineData("urn:example:nope:department eq \"x\"", "Schema 'urn:example:nope' is not a schema of the User resource type; use one of: urn:ietf:params:scim:schemas:core:2.0:User, urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.")]
+    [InlineData("urn:example:nope:department eq \"x\"", "Schema 'urn:example:nope' is not a schema of the User resource type; use one of: urn:ietf:params:scim:schemas:core:2.0:User, urn:ietf:params:scim:schemas:extension:enterprise:2.0:User, urn:scimserver:schemas:extension:account:1.0:User.")]
     [InlineData("active eq \"yes\"", "'active' is of type boolean; compare it with true or false, not \"yes\".")]
     [InlineData("active gt true", "'active' is a boolean; 'gt' cannot order booleans, use eq or ne.")]
     [InlineData("meta.created gt \"yesterday\"", "'meta.created' is of type dateTime; compare it with an xsd:dateTime string such as \"2026-01-31T12:00:00Z\", not \"yesterday\".")]

@@ -103,12 +103,13 @@ public static class CoreSchemas
     ]);
 
     public static readonly ResourceTypeDefinition UserResourceType =
-        new("User", "/Users", "User Account", User, [new SchemaExtension(EnterpriseUser, Required: false)]);
+        new("User", "/Users", "User Account", User,
+            [new SchemaExtension(EnterpriseUser, Required: false), new SchemaExtension(AccountExtension.Schema, Required: false)]);
 
     public static readonly ResourceTypeDefinition GroupResourceType =
         new("Group", "/Groups", "Group", Group, []);
 
     public static readonly IReadOnlyList<ResourceTypeDefinition> ResourceTypes = [UserResourceType, GroupResourceType];
 
-    public static readonly IReadOnlyList<SchemaDefinition> All = [User, EnterpriseUser, Group];
+    public static readonly IReadOnlyList<SchemaDefinition> All = [User, EnterpriseUser, AccountExtension.Schema, Group];
 }

@@ -6,4 +6,23 @@ public sealed class Account
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public DateTimeOffset Created { get; set; }
+    public AccountTier Tier { get; set; }
+
+    /// <summary>Verified email domains; every userName must be an address in one of them.</summary>
+    public string[] EmailDomains { get; set; } = [];
+
+    /// <summary>Whether the contract includes Viewer access (Viewers then take no seat).</summary>
+    public bool ViewerAccess { get; set; }
+
+    /// <summary>Credits bought for the contract year.</summary>
+    public long CreditPool { get; set; }
+
+    public DateOnly? ContractStart { get; set; }
+    public DateOnly? ContractEnd { get; set; }
+    public IdentityProviderKind? SsoIdp { get; set; }
+    public SsoStatus SsoStatus { get; set; }
+    public bool RequireSso { get; set; }
+
+    /// <summary>The product a user gets when the IdP names none.</summary>
+    public Guid? DefaultProductId { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
 
 namespace ScimServer.Accounts;
 
@@ -10,8 +11,18 @@ public static class TokenIssuer
 {
     private const string SecretPrefix = "scim_";
 
-    public static async Task<string> MintAsync(ScimDbContext db, Guid accountId, string name, DateTimeOffset? expiresAt, CancellationToken ct)
+    /// <summary>A new token, or the reason the account may not have one (rule 1: Enterprise tier and active SSO).</summary>
+    public static async Task<Result<string>> MintAsync(ScimDbContext db, Guid accountId, string name, DateTimeOffset? expiresAt, CancellationToken ct)
     {
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, ct);
+        if (account is null)
+        {
+            return ScimError.NotFound($"Account '{accountId}' does not exist.");
+        }
+        if (ScimAccess.Refusal(account) is { } refusal)
+        {
+            return new ScimError(403, null, "No SCIM token can be issued: " + refusal);
+        }
         var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         db.ScimTokens.Add(new ScimToken
         {
@@ -24,7 +35,7 @@ public static class TokenIssuer
             ExpiresAt = expiresAt,
         });
         await db.SaveChangesAsync(ct);
-        return secret;
+        return Result<string>.Ok(secret);
     }
 
     /// <summary>The live token matching <paramref name="secret"/>, or null. Revocation is seen by the next request on every process.</summary>

@@ -16,7 +16,9 @@ public static class CliCommands
         Usage: ScimServer [command]
           (no command)                          run the server
           migrate                               apply database migrations and exit
-          account create <name>                 create an account; prints its id
+          account create <name> [--tier Enterprise] [--domains a.com,b.com] [--products professional:10,elite:2]
+                         [--sso Okta:Active] [--viewer-access] [--credits 10000]
+                                                create an account; prints its id (the first product is the default)
           token create <account id|name> [--name <label>] [--expires-days <n>]
                                                 mint a SCIM token; prints only the token
           token revoke <token id>               revoke a token at once, on every server process
@@ -29,7 +31,8 @@ public static class CliCommands
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args.SkipWhile(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--name" or "--expires-days").ToArray());
+        // Only "--Section:Key=value" arguments are configuration; the others are this command's options.
+        var builder = Host.CreateApplicationBuilder(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray());
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -49,13 +52,13 @@ public static class CliCommands
                     Console.Error.WriteLine("Migrations applied.");
                     return 0;
                 case ["account", "create", var name, ..]:
-                    await WithDatabase(host, ct, async db =>
+                    var spec = ParseSpec(name, args);
+                    if (spec is null)
                     {
-                        var account = new Account { Id = Guid.CreateVersion7(), Name = name, Created = DateTimeOffset.UtcNow };
-                        db.Accounts.Add(account);
-                        await db.SaveChangesAsync(ct);
-                        Console.WriteLine(account.Id);
-                    });
+                        Console.Error.WriteLine(Usage);
+                        return 2;
+                    }
+                    await WithDatabase(host, ct, async db => Console.WriteLine((await AccountSetup.CreateAsync(db, spec, ct)).Id));
                     return 0;
                 case ["token", "create", var accountRef, ..]:
                     return await WithDatabase(host, ct, async db =>
@@ -71,7 +74,13 @@ public static class CliCommands
                         var label = Option(args, "--name") ?? "cli";
                         var days = Option(args, "--expires-days");
                         DateTimeOffset? expires = days is null ? null : DateTimeOffset.UtcNow.AddDays(int.Parse(days, System.Globalization.CultureInfo.InvariantCulture));
-                        Console.WriteLine(await TokenIssuer.MintAsync(db, account.Id, label, expires, ct));
+                        var token = await TokenIssuer.MintAsync(db, account.Id, label, expires, ct);
+                        if (!token.IsSuccess)
+                        {
+                            Console.Error.WriteLine(token.Error.Detail);
+                            return 2;
+                        }
+                        Console.WriteLine(token.Value);
                         return 0;
                     });
                 case ["token", "revoke", var tokenId]:
@@ -114,6 +123,41 @@ public static class CliCommands
             await Migrator.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("migrate"), ct);
         }
         return await work(db);
+    }
+
+    private static AccountSpec? ParseSpec(string name, string[] args)
+    {
+        var tier = AccountTier.Professional;
+        if (Option(args, "--tier") is { } tierText && !Enum.TryParse(tierText, ignoreCase: true, out tier))
+        {
+            return null;
+        }
+        var products = new List<(string, int)>();
+        foreach (var item in (Option(args, "--products") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = item.Split(':');
+            if (parts.Length != 2 || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var seats) || seats < 0)
+            {
+                return null;
+            }
+            products.Add((parts[0], seats));
+        }
+        IdentityProviderKind? idp = null;
+        var status = SsoStatus.NotConfigured;
+        if (Option(args, "--sso") is { } sso)
+        {
+            var parts = sso.Split(':');
+            if (!Enum.TryParse<IdentityProviderKind>(parts[0], ignoreCase: true, out var kind) ||
+                (parts.Length > 1 && !Enum.TryParse(parts[1], ignoreCase: true, out status)))
+            {
+                return null;
+            }
+            idp = kind;
+            status = parts.Length > 1 ? status : SsoStatus.Configured;
+        }
+        var credits = long.TryParse(Option(args, "--credits"), System.Globalization.CultureInfo.InvariantCulture, out var pool) ? pool : 0;
+        var domains = (Option(args, "--domains") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new AccountSpec(name, tier, domains, products, args.Contains("--viewer-access"), idp, status, credits);
     }
 
     private static string? Option(string[] args, string name)

@@ -34,15 +34,18 @@ internal sealed class DatabaseInitializer(
             var account = await db.Accounts.FirstOrDefaultAsync(a => a.Name == DemoAccountName, cancellationToken);
             if (account is null)
             {
-                account = new Account { Id = Guid.CreateVersion7(), Name = DemoAccountName, Created = DateTimeOffset.UtcNow };
-                db.Accounts.Add(account);
-                await db.SaveChangesAsync(cancellationToken);
+                account = await AccountSetup.CreateAsync(db, AccountSpec.Demo(DemoAccountName), cancellationToken);
                 logger.LogInformation("Created the demo account {AccountId}", account.Id);
+            }
+            else if (!await db.Products.AnyAsync(p => p.AccountId == account.Id, cancellationToken))
+            {
+                // A demo account from before the account model: give it the demo contract.
+                await AccountSetup.ApplyAsync(db, account, AccountSpec.Demo(DemoAccountName), cancellationToken);
             }
             // Tokens are stored only as hashes, so each start revokes the previous demo token and mints a new one.
             await db.ScimTokens.Where(t => t.AccountId == account.Id && t.Name == "demo-run" && t.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, DateTimeOffset.UtcNow), cancellationToken);
-            banner.Token = await TokenIssuer.MintAsync(db, account.Id, "demo-run", null, cancellationToken);
+            banner.Token = (await TokenIssuer.MintAsync(db, account.Id, "demo-run", null, cancellationToken)).Value;
             banner.AccountName = account.Name;
         }
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using ScimServer.Accounts;
 using ScimServer.Auth;
 using ScimServer.Discovery;
 using ScimServer.Groups;
@@ -60,7 +61,9 @@ public static class ScimApplication
         app.UseAuthorization();
 
         var scim = app.MapGroup(ScimUrls.Prefix).RequireAuthorization();
-        scim.MapDiscovery().MapUsers().MapGroups().MapRootSearch();
+        scim.MapDiscovery();
+        // Resources are gated by the account model's first rule (Enterprise tier, active SSO); discovery is not.
+        scim.MapGroup("/").AddEndpointFilter<ScimAccessFilter>().MapUsers().MapGroups().MapRootSearch();
         // RFC 7644 §3.7 and §3.11: unsupported Bulk and /Me answer 501 (ServiceProviderConfig says bulk is off).
         scim.MapPost("/Bulk", () => ScimResult.Error(new ScimError(501, null, "Bulk operations are not supported; send each operation as its own request.")))
             .WithName("Bulk");

@@ -9,6 +9,7 @@ public sealed class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbC
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<ScimToken> ScimTokens => Set<ScimToken>();
+    public DbSet<Product> Products => Set<Product>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();

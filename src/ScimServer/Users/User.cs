@@ -24,6 +24,19 @@ public sealed class User
     /// <summary>Set by DELETE: the user leaves every SCIM read but the record stays for its history.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
 
+    public Accounts.UserRole Role { get; set; } = Accounts.UserRole.User;
+
+    /// <summary>The product whose seat the user takes while active (Viewers with Viewer access take none).</summary>
+    public Guid? ProductId { get; set; }
+
+    public long? CreditLimit { get; set; }
+    public long CreditsUsed { get; set; }
+
+    /// <summary>Where the user came from: "scim", "manual" or "csv".</summary>
+    public string Source { get; set; } = "scim";
+
+    public DateTimeOffset? LastLogin { get; set; }
+
     /// <summary>PostgreSQL's xmin: changes with every committed update, so it is the ETag.</summary>
     public uint Version { get; set; }
 }

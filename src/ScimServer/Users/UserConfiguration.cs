@@ -21,6 +21,12 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Created).HasColumnName("created");
         builder.Property(u => u.LastModified).HasColumnName("last_modified");
         builder.Property(u => u.DeletedAt).HasColumnName("deleted_at");
+        builder.Property(u => u.Role).HasColumnName("role").HasConversion<string>();
+        builder.Property(u => u.ProductId).HasColumnName("product_id");
+        builder.Property(u => u.CreditLimit).HasColumnName("credit_limit");
+        builder.Property(u => u.CreditsUsed).HasColumnName("credits_used");
+        builder.Property(u => u.Source).HasColumnName("source");
+        builder.Property(u => u.LastLogin).HasColumnName("last_login");
         builder.Property(u => u.Version).IsRowVersion();
     }
 }

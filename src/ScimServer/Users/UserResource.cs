@@ -14,9 +14,13 @@ internal static class UserResource
     {
         var data = JsonNode.Parse(user.Data)!.AsObject();
         var schemas = new JsonArray(ScimSchemaUris.User);
-        if (data.ContainsKey(ScimSchemaUris.EnterpriseUser))
+        foreach (var extension in CoreSchemas.UserResourceType.Extensions.Where(e => data.ContainsKey(e.Schema.Id)))
         {
-            schemas.Add(ScimSchemaUris.EnterpriseUser);
+            schemas.Add(extension.Schema.Id);
+        }
+        if (data[AccountExtension.Urn] is JsonObject account)
+        {
+            account["creditsUsed"] = user.CreditsUsed;
         }
         var resource = new JsonObject { ["schemas"] = schemas, ["id"] = user.Id.ToString() };
         SchemaOrder.CopyInto(resource, data, CoreSchemas.UserResourceType);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using ScimServer.Accounts;
 using ScimServer.Auth;
 using ScimServer.Groups;
 using ScimServer.Hosting;
@@ -95,10 +96,14 @@ public static class UsersEndpoints
             {
                 db.Users.Add(user);
             }
+            var refused = await StoreAsync(context, db, user, existing is null ? null : UserState.Of(existing), doc, deleted: false, token);
+            if (refused is not null)
+            {
+                return refused;
+            }
             user.DeletedAt = null;
             user.LastModified = now;
             user.PasswordHash = password is null ? null : PasswordHasher.Hash(password);
-            UserResource.Store(user, doc);
             await db.SaveChangesAsync(token);
             return await Respond(context, db, user, 201, token);
         }, ct);
@@ -123,7 +128,11 @@ public static class UsersEndpoints
             }
             var replacement = (JsonObject)doc.DeepClone();
             replacement["active"] ??= user.Active; // PUT without "active" does not flip the user's status.
-            UserResource.Store(user, replacement);
+            var refused = await StoreAsync(context, db, user, UserState.Of(user), replacement, deleted: false, token);
+            if (refused is not null)
+            {
+                return refused;
+            }
             if (password is not null)
             {
                 user.PasswordHash = PasswordHasher.Hash(password);
@@ -158,11 +167,15 @@ public static class UsersEndpoints
             {
                 var doc = outcome.Value.Document;
                 var password = TakePassword(doc);
+                var refused = await StoreAsync(context, db, user, UserState.Of(user), doc, deleted: false, token);
+                if (refused is not null)
+                {
+                    return refused;
+                }
                 if (password is not null)
                 {
                     user.PasswordHash = PasswordHasher.Hash(password);
                 }
-                UserResource.Store(user, doc);
                 user.LastModified = DateTimeOffset.UtcNow;
                 await db.SaveChangesAsync(token);
             }
@@ -179,19 +192,52 @@ public static class UsersEndpoints
             {
                 return refusal!;
             }
+            var doc = JsonNode.Parse(user.Data)!.AsObject();
+            doc["active"] = false;
+            var refused = await StoreAsync(context, db, user, UserState.Of(user), doc, deleted: true, token);
+            if (refused is not null)
+            {
+                return refused;
+            }
             // The record stays (deprovisioned, out of every SCIM read); memberships go, and each group's version moves.
             await db.Database.ExecuteSqlAsync(
                 $"UPDATE groups SET last_modified = now() WHERE id IN (SELECT group_id FROM group_members WHERE member_id = {user.Id})", token);
             await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE member_id = {user.Id}", token);
-            var doc = JsonNode.Parse(user.Data)!.AsObject();
-            doc["active"] = false;
-            UserResource.Store(user, doc);
             user.DeletedAt = DateTimeOffset.UtcNow;
             user.LastModified = user.DeletedAt.Value;
             await db.SaveChangesAsync(token);
             return ScimResult.NoContent();
         }, ct);
 
+
+    /// <summary>
+    /// Applies the account rules to the user's new document (role, product, domain, seats, last Admin) and,
+    /// when they allow it, stores the document and the columns derived from it. <paramref name="before"/> is
+    /// null for a new user; a deleted user coming back is checked like a new one.
+    /// </summary>
+    private static async Task<ScimError?> StoreAsync(
+        HttpContext context, ScimDbContext db, User user, UserState? before, JsonObject doc, bool deleted, CancellationToken ct)
+    {
+        var policy = new UserPolicy(db, ScimAccessFilter.Account(context));
+        var assignment = await policy.AssignAsync(doc, before is { Deleted: false } ? before : null, ct);
+        if (!assignment.IsSuccess)
+        {
+            return assignment.Error;
+        }
+        var (role, product, limit) = assignment.Value;
+        var active = doc["active"]?.GetValueKind() != System.Text.Json.JsonValueKind.False;
+        var after = new UserState(doc["userName"]!.GetValue<string>(), active, deleted, role, product?.Id);
+        var refused = await policy.CheckAsync(user.Id, before, after, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        UserResource.Store(user, doc);
+        user.Role = role;
+        user.ProductId = product?.Id;
+        user.CreditLimit = limit;
+        return null;
+    }
 
     private static string? TakePassword(JsonObject doc)
     {

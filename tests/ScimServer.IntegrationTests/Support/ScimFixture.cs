@@ -30,16 +30,21 @@ public sealed class ScimFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A contract that allows everything the SCIM core tests do: Enterprise, active SSO, example.com, Viewer access
+    /// and one product with more seats than any test uses.
+    /// </summary>
+    public static AccountSpec OpenContract() => new("test-" + Guid.NewGuid().ToString("N")[..8], AccountTier.Enterprise, ["example.com"],
+        [("standard", 1_000_000)], ViewerAccess: true, IdentityProviderKind.Okta, SsoStatus.Active);
+
     /// <summary>A new account with a real minted token, and a client that sends it.</summary>
-    public async Task<TestAccount> NewAccountAsync(ScimApp? app = null)
+    public async Task<TestAccount> NewAccountAsync(ScimApp? app = null, AccountSpec? spec = null)
     {
         app ??= App;
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
-        var account = new Account { Id = Guid.CreateVersion7(), Name = "test-" + Guid.NewGuid().ToString("N")[..8], Created = DateTimeOffset.UtcNow };
-        db.Accounts.Add(account);
-        await db.SaveChangesAsync();
-        var token = await TokenIssuer.MintAsync(db, account.Id, "test", null, CancellationToken.None);
+        var account = await AccountSetup.CreateAsync(db, spec ?? OpenContract(), CancellationToken.None);
+        var token = (await TokenIssuer.MintAsync(db, account.Id, "test", null, CancellationToken.None)).Value!;
         var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new TestAccount(account.Id, token, new ScimClient(client));

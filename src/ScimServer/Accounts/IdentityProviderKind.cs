@@ -1,0 +1,9 @@
+namespace ScimServer.Accounts;
+
+public enum IdentityProviderKind
+{
+    Okta,
+    EntraId,
+    OneLogin,
+    Other,
+}

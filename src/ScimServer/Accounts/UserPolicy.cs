@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Schemas;
+
+namespace ScimServer.Accounts;
+
+/// <summary>
+/// The account model's rules for a user write (docs/account-model.md): verified email domain, role and product
+/// from our extension, Viewer access, seats per product, and the last active Admin. Runs inside the write's
+/// transaction; seat and Admin checks lock the product or account row first, so concurrent writes on any number
+/// of server processes are counted exactly.
+/// </summary>
+internal sealed class UserPolicy(ScimDbContext db, Account account)
+{
+    /// <summary>The role and product a document asks for, with defaults filled into the document.</summary>
+    public sealed record Assignment(UserRole Role, Product? Product, long? CreditLimit);
+
+    /// <summary>Reads role, product and credit limit from the extension, checks them, and writes canonical values back.</summary>
+    public async Task<Result<Assignment>> AssignAsync(JsonObject document, UserState? current, CancellationToken ct)
+    {
+        var userName = document["userName"]!.GetValue<string>();
+        if (current is null || !string.Equals(current.UserName, userName, StringComparison.OrdinalIgnoreCase))
+        {
+            var at = userName.LastIndexOf('@');
+            var domain = at > 0 ? userName[(at + 1)..] : "";
+            if (at <= 0 || !account.EmailDomains.Contains(domain, StringComparer.OrdinalIgnoreCase))
+            {
+                return ScimError.InvalidValue(
+                    $"userName '{userName}' must be an email address in a verified domain of this account ({Domains()}).");
+            }
+        }
+        var extension = document[AccountExtension.Urn] as JsonObject ?? [];
+        var role = current?.Role ?? UserRole.User;
+        if (Text(extension["role"]) is { } roleText && !Enum.TryParse(roleText, ignoreCase: true, out role))
+        {
+            return ScimError.InvalidValue($"{AccountExtension.Urn}:role is '{roleText}'; use Admin, User or Viewer.");
+        }
+        var products = await db.Products.AsNoTracking().Where(p => p.AccountId == account.Id).ToListAsync(ct);
+        Product? product;
+        if (Text(extension["product"]) is { } code)
+        {
+            product = products.FirstOrDefault(p => string.Equals(p.Code, code, StringComparison.OrdinalIgnoreCase));
+            if (product is null)
+            {
+                return ScimError.InvalidValue($"{AccountExtension.Urn}:product is '{code}', which this account has not bought; use one of: {Codes(products)}.");
+            }
+        }
+        else
+        {
+            product = products.FirstOrDefault(p => p.Id == (current?.ProductId ?? account.DefaultProductId))
+                      ?? (products.Count == 1 ? products[0] : null);
+        }
+        if (product is null && !(role == UserRole.Viewer && account.ViewerAccess))
+        {
+            return ScimError.InvalidValue(
+                $"No product given and this account has no default product; send {AccountExtension.Urn}:product, one of: {Codes(products)}.");
+        }
+        var limit = extension["creditLimit"]?.GetValue<long>();
+        if (limit < 0)
+        {
+            return ScimError.InvalidValue($"{AccountExtension.Urn}:creditLimit cannot be negative.");
+        }
+        extension["role"] = role.ToString();
+        if (product is not null)
+        {
+            extension["product"] = product.Code;
+        }
+        extension.Remove("creditsUsed");
+        document[AccountExtension.Urn] = extension;
+        return Result<Assignment>.Ok(new Assignment(role, product, limit));
+    }
+
+    /// <summary>Checks a change of state: Viewer access, a free seat when one is newly taken, and the last Admin.</summary>
+    public async Task<ScimError?> CheckAsync(Guid userId, UserState? before, UserState after, CancellationToken ct)
+    {
+        var live = after.Active && !after.Deleted;
+        if (live && after.Role == UserRole.Viewer && !account.ViewerAccess)
+        {
+            return Forbidden("Viewer access is not part of this account's contract; give the user the User role, or add Viewer access to the contract.");
+        }
+        if (TakesSeat(after) && !(before is not null && TakesSeat(before) && before.ProductId == after.ProductId))
+        {
+            var seatError = await CheckSeatAsync(userId, after.ProductId!.Value, ct);
+            if (seatError is not null)
+            {
+                return seatError;
+            }
+        }
+        if (before is { IsActiveAdmin: true } && !after.IsActiveAdmin)
+        {
+            // Lock the account row so two concurrent demotions cannot both see "another Admin exists".
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM accounts WHERE id = {account.Id} FOR UPDATE", ct);
+            var otherAdmins = await db.Users.CountAsync(u => u.AccountId == account.Id && u.Id != userId && u.Active && u.DeletedAt == null && u.Role == UserRole.Admin, ct);
+            if (otherAdmins == 0)
+            {
+                var change = after.Deleted ? "deprovisioned" : !after.Active ? "deactivated" : "demoted";
+                return Forbidden($"'{before.UserName}' is the last active Admin of this account and cannot be {change}; make another user Admin first.");
+            }
+        }
+        return null;
+    }
+
+    private bool TakesSeat(UserState state) =>
+        state.Active && !state.Deleted && state.ProductId is not null && state.Role != UserRole.Viewer;
+
+    private async Task<ScimError?> CheckSeatAsync(Guid userId, Guid productId, CancellationToken ct)
+    {
+        // The product row lock serialises seat grants for this product across transactions and processes;
+        // the count after it sees every grant committed before.
+        var product = await db.Products.FromSql($"SELECT * FROM products WHERE id = {productId} FOR UPDATE").AsNoTracking().SingleAsync(ct);
+        var used = await db.Users.CountAsync(u => u.ProductId == productId && u.Id != userId && u.Active && u.DeletedAt == null && u.Role != UserRole.Viewer, ct);
+        return used < product.Seats
+            ? null
+            : Forbidden($"No free seat on product '{product.Name}' ({product.Code}): {used} of {product.Seats} seats in use. " +
+                        "Deactivate a user of this product or add seats to the contract, then retry.");
+    }
+
+    private string Domains() => account.EmailDomains.Length == 0 ? "none verified yet" : string.Join(", ", account.EmailDomains);
+
+    private static string Codes(IEnumerable<Product> products) => string.Join(", ", products.Select(p => p.Code).DefaultIfEmpty("none"));
+
+    private static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+
+    private static ScimError Forbidden(string detail) => new(403, null, detail);
+}

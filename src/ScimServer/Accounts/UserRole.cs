@@ -1,0 +1,8 @@
+namespace ScimServer.Accounts;
+
+public enum UserRole
+{
+    Admin,
+    User,
+    Viewer,
+}
