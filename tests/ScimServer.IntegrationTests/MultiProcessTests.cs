@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using ScimServer.IntegrationTests.Support;
+
+namespace ScimServer.IntegrationTests;
+
+/// <summary>Several server processes on one database: seat counts stay exact, and revocation reaches every process.</summary>
+[Collection(ScimCollection.Name)]
+public sealed class MultiProcessTests(ScimFixture fixture) : IAsyncLifetime
+{
+    private readonly List<ServerProcess> _servers = [];
+
+    public async Task InitializeAsync()
+    {
+        var starting = Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(fixture.ConnectionString)).ToList();
+        _servers.AddRange(await Task.WhenAll(starting));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ParallelCreatesAcrossProcesses_TakeExactlyTheFreeSeats_EveryRound()
+    {
+        const int requests = 30;
+        foreach (var seats in new[] { 1, 5, 12 })
+        {
+            var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("pro", seats)] });
+            var clients = _servers.Select(s => s.Client(account.Token)).ToList();
+            var responses = await Task.WhenAll(Enumerable.Range(0, requests).Select(i =>
+                clients[i % clients.Count].PostAsync("/Users", $$"""{"userName":"race{{i}}@example.com"}""")));
+
+            Assert.Equal(seats, responses.Count(r => r.Status == HttpStatusCode.Created));
+            Assert.All(responses.Where(r => r.Status != HttpStatusCode.Created), r =>
+                Assert.Contains($"{seats} of {seats} seats in use", r.AssertError(HttpStatusCode.Forbidden, null), StringComparison.Ordinal));
+            await using var db = fixture.Db();
+            Assert.Equal(seats, await db.Users.CountAsync(u => u.AccountId == account.Id && u.Active && u.DeletedAt == null));
+        }
+    }
+
+    [Fact]
+    public async Task RevokedToken_IsRefusedByEveryProcessAtOnce()
+    {
+        var account = await fixture.NewAccountAsync();
+        var clients = _servers.Select(s => s.Client(account.Token)).ToList();
+        foreach (var client in clients)
+        {
+            (await client.GetAsync("/Users")).AssertStatus(HttpStatusCode.OK);
+        }
+        await using (var db = fixture.Db())
+        {
+            await db.ScimTokens.Where(t => t.AccountId == account.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, DateTimeOffset.UtcNow));
+        }
+        foreach (var client in clients)
+        {
+            (await client.GetAsync("/Users")).AssertError(HttpStatusCode.Unauthorized, null);
+        }
+    }
+}
