@@ -195,7 +195,7 @@ public sealed class AccountRulesTests(ScimFixture fixture)
             .AssertError(HttpStatusCode.BadRequest, "invalidValue");
 
         var schema = await account.Scim.GetAsync($"/Schemas/{Ext}");
-        Assert.Equal(["role", "product", "creditLimit", "creditsUsed", "engageAccess", "bulkExport"],
+        Assert.Equal(["role", "product", "creditLimit", "creditsUsed", "engageAccess", "bulkExport", "status", "invitationExpires", "lastLogin"],
             schema.Json!["attributes"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()).ToList());
         var type = await account.Scim.GetAsync("/ResourceTypes/User");
         Assert.Contains(Ext, type.Json!["schemaExtensions"]!.AsArray().Select(e => e!["schema"]!.GetValue<string>()));

@@ -1,5 +1,4 @@
 using System.Net;
-using ScimServer.Cli;
 using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
@@ -9,18 +8,8 @@ public sealed class CliTests(ScimFixture fixture)
 {
     private async Task<(int Code, string Out)> RunAsync(params string[] args)
     {
-        var output = new StringWriter();
-        var original = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            var code = await CliCommands.RunAsync([.. args, $"--ConnectionStrings:Scim={fixture.ConnectionString}"]);
-            return (code, output.ToString());
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
+        var (code, output, _) = await CliRunner.RunAsync(fixture, args);
+        return (code, output);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed class DiscoveryTests(ScimFixture fixture)
     {
         var list = await Anonymous.GetAsync("/Schemas");
         Assert.Equal(["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
-            "urn:scimserver:schemas:extension:account:1.0:User", "urn:ietf:params:scim:schemas:core:2.0:Group"], list.Strings("id"));
+            "urn:scimserver:schemas:extension:account:1.0:User", "urn:ietf:params:scim:schemas:core:2.0:Group",
+            "urn:scimserver:schemas:extension:account:1.0:Group"], list.Strings("id"));
         var user = await Anonymous.GetAsync("/Schemas/urn:ietf:params:scim:schemas:core:2.0:User");
         var attributes = user.Json!["attributes"]!.AsArray();
         var userName = attributes.First(a => a!["name"]!.GetValue<string>() == "userName")!;

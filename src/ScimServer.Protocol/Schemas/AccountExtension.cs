@@ -22,14 +22,34 @@ public static class AccountExtension
         },
         new AttributeDefinition("creditLimit", AttributeType.Integer)
         {
-            Description = "The most credits the user may consume this contract year; unset means the team's limit, else the account pool.",
+            Description = "The user's own credit allocation for the contract year, set aside from the account pool. Unset means the " +
+                          "lowest limit of the user's teams; with neither, the user cannot consume credits. Cleared on deactivation.",
         },
         new AttributeDefinition("creditsUsed", AttributeType.Integer)
         {
-            Description = "Credits the user consumed this contract year.",
+            Description = "Credits the user consumed in the current period (since the last reset, or the team term's start).",
             Mutability = Mutability.ReadOnly,
         },
         Bool("engageAccess", "Whether the user may use Engage."),
         Bool("bulkExport", "Whether the user may export in bulk."),
+        Str("status", "Lifecycle status: 'invited' until the first sign-in, then 'active'; 'deactivated' while active is false.") with
+        {
+            Mutability = Mutability.ReadOnly,
+            CanonicalValues = ["invited", "active", "deactivated"],
+        },
+        new AttributeDefinition("invitationExpires", AttributeType.DateTime)
+        {
+            Description = "When the pending invitation expires (30 days after it was sent or resent); only while status is 'invited'.",
+            Mutability = Mutability.ReadOnly,
+        },
+        new AttributeDefinition("lastLogin", AttributeType.DateTime)
+        {
+            Description = "The user's last sign-in to the product.",
+            Mutability = Mutability.ReadOnly,
+        },
     ]);
+
+    /// <summary>Attributes the server computes; values a client sends for them are dropped.</summary>
+    public static readonly IReadOnlyList<string> ReadOnlyNames =
+        Schema.Attributes.Where(a => a.Mutability == Mutability.ReadOnly).Select(a => a.Name).ToArray();
 }

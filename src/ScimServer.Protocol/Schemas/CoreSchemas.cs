@@ -107,9 +107,9 @@ public static class CoreSchemas
             [new SchemaExtension(EnterpriseUser, Required: false), new SchemaExtension(AccountExtension.Schema, Required: false)]);
 
     public static readonly ResourceTypeDefinition GroupResourceType =
-        new("Group", "/Groups", "Group", Group, []);
+        new("Group", "/Groups", "Group", Group, [new SchemaExtension(TeamExtension.Schema, Required: false)]);
 
     public static readonly IReadOnlyList<ResourceTypeDefinition> ResourceTypes = [UserResourceType, GroupResourceType];
 
-    public static readonly IReadOnlyList<SchemaDefinition> All = [User, EnterpriseUser, AccountExtension.Schema, Group];
+    public static readonly IReadOnlyList<SchemaDefinition> All = [User, EnterpriseUser, AccountExtension.Schema, Group, TeamExtension.Schema];
 }

@@ -23,6 +23,15 @@ public sealed class Account
     public SsoStatus SsoStatus { get; set; }
     public bool RequireSso { get; set; }
 
+    /// <summary>Credits consumed from the pool this contract year.</summary>
+    public long CreditsUsed { get; set; }
+
+    /// <summary>
+    /// Credits set aside for active users with their own limit and not yet consumed (the sum of their
+    /// limit minus usage). They are the users' allocations: nobody else can consume them.
+    /// </summary>
+    public long CreditsReserved { get; set; }
+
     /// <summary>The product a user gets when the IdP names none.</summary>
     public Guid? DefaultProductId { get; set; }
 }

@@ -20,6 +20,8 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.SsoIdp).HasColumnName("sso_idp").HasConversion<string>();
         builder.Property(a => a.SsoStatus).HasColumnName("sso_status").HasConversion<string>();
         builder.Property(a => a.RequireSso).HasColumnName("require_sso");
+        builder.Property(a => a.CreditsUsed).HasColumnName("credits_used");
+        builder.Property(a => a.CreditsReserved).HasColumnName("credits_reserved");
         builder.Property(a => a.DefaultProductId).HasColumnName("default_product_id");
     }
 }

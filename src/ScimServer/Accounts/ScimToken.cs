@@ -8,6 +8,9 @@ public sealed class ScimToken
 {
     public Guid Id { get; set; }
     public Guid AccountId { get; set; }
+
+    /// <summary>The SCIM connection (one IdP) the token belongs to; users it creates record it as their source.</summary>
+    public Guid ConnectionId { get; set; }
     public required string Name { get; set; }
     public required byte[] Hash { get; set; }
 

@@ -10,6 +10,7 @@ internal sealed class ScimTokenConfiguration : IEntityTypeConfiguration<ScimToke
         builder.ToTable("scim_tokens");
         builder.Property(t => t.Id).HasColumnName("id");
         builder.Property(t => t.AccountId).HasColumnName("account_id");
+        builder.Property(t => t.ConnectionId).HasColumnName("connection_id");
         builder.Property(t => t.Name).HasColumnName("name");
         builder.Property(t => t.Hash).HasColumnName("hash");
         builder.Property(t => t.Prefix).HasColumnName("prefix");

@@ -11,8 +11,12 @@ public static class TokenIssuer
 {
     private const string SecretPrefix = "scim_";
 
-    /// <summary>A new token, or the reason the account may not have one (rule 1: Enterprise tier and active SSO).</summary>
-    public static async Task<Result<string>> MintAsync(ScimDbContext db, Guid accountId, string name, DateTimeOffset? expiresAt, CancellationToken ct)
+    /// <summary>
+    /// A new token for the account's connection to <paramref name="idp"/> (default: the account's SSO IdP),
+    /// created on first use, or the reason the account may not have one (rule 1: Enterprise tier and active SSO).
+    /// </summary>
+    public static async Task<Result<string>> MintAsync(
+        ScimDbContext db, Guid accountId, string name, DateTimeOffset? expiresAt, CancellationToken ct, IdentityProviderKind? idp = null)
     {
         var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, ct);
         if (account is null)
@@ -23,11 +27,13 @@ public static class TokenIssuer
         {
             return new ScimError(403, null, "No SCIM token can be issued: " + refusal);
         }
+        var connection = await ConnectionAsync(db, account, idp ?? account.SsoIdp ?? IdentityProviderKind.Other, ct);
         var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         db.ScimTokens.Add(new ScimToken
         {
             Id = Guid.CreateVersion7(),
             AccountId = accountId,
+            ConnectionId = connection.Id,
             Name = name,
             Hash = Hash(secret),
             Prefix = secret[..(SecretPrefix.Length + 6)],
@@ -51,6 +57,19 @@ public static class TokenIssuer
             return null;
         }
         return token.ExpiresAt is { } expiry && expiry <= DateTimeOffset.UtcNow ? null : token;
+    }
+
+    private static async Task<ScimConnection> ConnectionAsync(ScimDbContext db, Account account, IdentityProviderKind idp, CancellationToken ct)
+    {
+        var connection = idp == IdentityProviderKind.Other
+            ? null
+            : await db.ScimConnections.FirstOrDefaultAsync(c => c.AccountId == account.Id && c.Idp == idp, ct);
+        if (connection is null)
+        {
+            connection = new ScimConnection { Id = Guid.CreateVersion7(), AccountId = account.Id, Idp = idp, Name = idp.ToString(), Created = DateTimeOffset.UtcNow };
+            db.ScimConnections.Add(connection);
+        }
+        return connection;
     }
 
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

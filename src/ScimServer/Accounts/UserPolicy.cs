@@ -32,6 +32,11 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
                     $"userName '{userName}' must be an email address in a verified domain of this account ({Domains()}).");
             }
         }
+        if (string.IsNullOrWhiteSpace(Text(document["name"]?["givenName"])) || string.IsNullOrWhiteSpace(Text(document["name"]?["familyName"])))
+        {
+            return ScimError.InvalidValue(
+                $"'{userName}' needs name.givenName and name.familyName: every user of the account has a first and a last name. Map them in the IdP.");
+        }
         var extension = document[AccountExtension.Urn] as JsonObject ?? [];
         var role = current?.Role ?? UserRole.User;
         if (Text(extension["role"]) is { } roleText && !Enum.TryParse(roleText, ignoreCase: true, out role))
@@ -68,7 +73,10 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
         {
             extension["product"] = product.Code;
         }
-        extension.Remove("creditsUsed");
+        foreach (var computed in AccountExtension.ReadOnlyNames)
+        {
+            extension.Remove(computed);
+        }
         document[AccountExtension.Urn] = extension;
         return Result<Assignment>.Ok(new Assignment(role, product, limit));
     }

@@ -37,6 +37,7 @@ internal sealed class ScimTokenHandler(
         [
             new Claim(ScimTokenDefaults.AccountClaim, token.AccountId.ToString()),
             new Claim(ScimTokenDefaults.TokenClaim, token.Id.ToString()),
+            new Claim(ScimTokenDefaults.ConnectionClaim, token.ConnectionId.ToString()),
         ], ScimTokenDefaults.Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ScimTokenDefaults.Scheme));
     }

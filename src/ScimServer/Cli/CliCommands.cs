@@ -19,13 +19,20 @@ public static class CliCommands
           account create <name> [--tier Enterprise] [--domains a.com,b.com] [--products professional:10,elite:2]
                          [--sso Okta:Active] [--viewer-access] [--credits 10000]
                                                 create an account; prints its id (the first product is the default)
+          account sso <account id|name> [--idp Okta|EntraId|OneLogin|Other] [--status NotConfigured|Configured|Active]
+                      [--require-sso on|off]    change SSO; Require SSO is refused while an Admin could be locked out
+          account renew <account id|name> [--credits N]
+                                                start a new contract year: usage back to zero, optionally a new pool
+          operator create <user name> [--account <account id|name>]
+                                                an operator (staff, or an Admin of the account); password from
+                                                SCIM_OPERATOR_PASSWORD, else generated and printed
           token create <account id|name> [--name <label>] [--expires-days <n>]
                                                 mint a SCIM token; prints only the token
           token revoke <token id>               revoke a token at once, on every server process
           db stop                               stop the project-local PostgreSQL
         """;
 
-    private static readonly HashSet<string> Commands = ["migrate", "account", "token", "db", "help", "--help"];
+    private static readonly HashSet<string> Commands = ["migrate", "account", "token", "operator", "db", "help", "--help"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -60,15 +67,17 @@ public static class CliCommands
                     }
                     await WithDatabase(host, ct, async db => Console.WriteLine((await AccountSetup.CreateAsync(db, spec, ct)).Id));
                     return 0;
+                case ["account", "sso", var accountRef, ..]:
+                    return await WithDatabase(host, ct, db => AccountCommands.SsoAsync(db, accountRef, args, ct));
+                case ["account", "renew", var accountRef, ..]:
+                    return await WithDatabase(host, ct, db => AccountCommands.RenewAsync(db, accountRef, args, ct));
+                case ["operator", "create", var userName, ..]:
+                    return await WithDatabase(host, ct, db => AccountCommands.CreateOperatorAsync(db, userName, args, ct));
                 case ["token", "create", var accountRef, ..]:
                     return await WithDatabase(host, ct, async db =>
                     {
-                        var account = Guid.TryParse(accountRef, out var id)
-                            ? await db.Accounts.FirstOrDefaultAsync(a => a.Id == id, ct)
-                            : await db.Accounts.FirstOrDefaultAsync(a => a.Name == accountRef, ct);
-                        if (account is null)
+                        if (await AccountCommands.FindAccountAsync(db, accountRef, ct) is not { } account)
                         {
-                            Console.Error.WriteLine($"No account with id or name '{accountRef}'.");
                             return 2;
                         }
                         var label = Option(args, "--name") ?? "cli";
@@ -160,9 +169,5 @@ public static class CliCommands
         return new AccountSpec(name, tier, domains, products, args.Contains("--viewer-access"), idp, status, credits);
     }
 
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
+    private static string? Option(string[] args, string name) => AccountCommands.Option(args, name);
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScimServer.Accounts;
+using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Messages;
 using ScimServer.Protocol.Schemas;
 using ScimServer.Search;
@@ -11,8 +13,14 @@ internal static class GroupResource
 {
     public static JsonObject Render(Group group, IEnumerable<MemberRef>? members, string baseUrl)
     {
-        var resource = new JsonObject { ["schemas"] = new JsonArray(ScimSchemaUris.Group), ["id"] = group.Id.ToString() };
-        SchemaOrder.CopyInto(resource, JsonNode.Parse(group.Data)!.AsObject(), CoreSchemas.GroupResourceType);
+        var data = JsonNode.Parse(group.Data)!.AsObject();
+        var schemas = new JsonArray(ScimSchemaUris.Group);
+        if (data.ContainsKey(TeamExtension.Urn))
+        {
+            schemas.Add(TeamExtension.Urn);
+        }
+        var resource = new JsonObject { ["schemas"] = schemas, ["id"] = group.Id.ToString() };
+        SchemaOrder.CopyInto(resource, data, CoreSchemas.GroupResourceType);
         var array = new JsonArray();
         foreach (var member in members ?? [])
         {
@@ -32,10 +40,30 @@ internal static class GroupResource
         return resource;
     }
 
-    public static void Store(Group group, JsonObject document)
+    /// <summary>Copies the document into the group's columns, or says why its team extension is not acceptable.</summary>
+    public static ScimError? Store(Group group, JsonObject document)
     {
+        long? limit = null;
+        var terms = CreditTerms.Contract;
+        if (document[TeamExtension.Urn] is JsonObject team)
+        {
+            limit = team["creditLimit"]?.GetValue<long>();
+            if (limit < 0)
+            {
+                return ScimError.InvalidValue($"{TeamExtension.Urn}:creditLimit cannot be negative.");
+            }
+            var termsText = team["creditTerms"]?.GetValueKind() == JsonValueKind.String ? team["creditTerms"]!.GetValue<string>() : null;
+            if (termsText is not null && !Enum.TryParse(termsText, ignoreCase: true, out terms))
+            {
+                return ScimError.InvalidValue($"{TeamExtension.Urn}:creditTerms is '{termsText}'; use Contract, Monthly or Quarterly.");
+            }
+            team["creditTerms"] = terms.ToString();
+        }
+        group.CreditLimit = limit;
+        group.CreditTerms = terms;
         group.DisplayName = document["displayName"]!.GetValue<string>();
         group.ExternalId = document["externalId"]?.GetValueKind() == JsonValueKind.String ? document["externalId"]!.GetValue<string>() : null;
         group.Data = document.ToJsonString();
+        return null;
     }
 }

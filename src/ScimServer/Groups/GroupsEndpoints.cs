@@ -87,7 +87,10 @@ public static class GroupsEndpoints
         {
             var now = DateTimeOffset.UtcNow;
             var group = new Group { Id = Guid.CreateVersion7(), AccountId = accountId, DisplayName = "", Data = "{}", Created = now, LastModified = now };
-            GroupResource.Store(group, doc);
+            if (GroupResource.Store(group, doc) is { } invalid)
+            {
+                return invalid;
+            }
             db.Groups.Add(group);
             await db.SaveChangesAsync(token);
             var error = await new MembershipWriter(db, accountId, group.Id).AddAsync(members, token);
@@ -120,7 +123,10 @@ public static class GroupsEndpoints
             {
                 return error;
             }
-            GroupResource.Store(group, doc);
+            if (GroupResource.Store(group, doc) is { } invalid)
+            {
+                return invalid;
+            }
             group.LastModified = DateTimeOffset.UtcNow;
             await db.SaveChangesAsync(token);
             return await Respond(context, db, group, 200, token);
@@ -158,7 +164,10 @@ public static class GroupsEndpoints
             }
             if (outcome.Value.DocumentChanged || writer.Changed)
             {
-                GroupResource.Store(group, outcome.Value.Document);
+                if (GroupResource.Store(group, outcome.Value.Document) is { } invalid)
+                {
+                    return invalid;
+                }
                 group.LastModified = DateTimeOffset.UtcNow; // One version change per request, whatever it touched.
                 await db.SaveChangesAsync(token);
             }

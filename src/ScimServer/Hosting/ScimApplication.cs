@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,7 @@ using ScimServer.Accounts;
 using ScimServer.Auth;
 using ScimServer.Discovery;
 using ScimServer.Groups;
+using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 using ScimServer.Search;
@@ -39,6 +41,8 @@ public static class ScimApplication
         services.AddAuthentication(ScimTokenDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ScimTokenHandler>(ScimTokenDefaults.Scheme, null);
         services.AddAuthorization();
+        OperatorAuth.Add(services);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddExceptionHandler<ScimExceptionHandler>();
         services.AddProblemDetails();
         services.Configure<ForwardedHeadersOptions>(o =>
@@ -73,6 +77,7 @@ public static class ScimApplication
         scim.Map("/{**rest}", (HttpContext context, string rest) =>
                 ScimResult.Error(ScimError.NotFound($"There is no SCIM endpoint for {context.Request.Method} '/{rest}'.")))
             .WithName("ScimNotFound").ExcludeFromDescription();
+        app.MapOperatorApi();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
     }
 }

@@ -70,6 +70,41 @@ public sealed class WriteUnit(ScimDbContext db)
         }
     }
 
+    /// <summary>The same unit of work for operator operations: committed only when <paramref name="work"/> succeeds.</summary>
+    public async Task<Result<T>> RunAsync<T>(Func<CancellationToken, Task<Result<T>>> work, CancellationToken ct)
+    {
+        try
+        {
+            return await Retry.ExecuteAsync(async token =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(token);
+                Result<T> result;
+                try
+                {
+                    result = await work(token);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    throw new RetryableConflictException();
+                }
+                if (result.IsSuccess)
+                {
+                    await transaction.CommitAsync(token);
+                }
+                return result;
+            }, ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            return ScimError.Uniqueness(UniqueDetail(unique));
+        }
+        catch (RetryableConflictException)
+        {
+            return new ScimError(409, "conflict", "The record was changed by several requests at once and this one kept losing the race; retry it.");
+        }
+    }
+
     private static string UniqueDetail(PostgresException e) => e.ConstraintName switch
     {
         "ux_users_account_user_name" => "Another user of this account already has this userName (compared case-insensitively).",

@@ -35,7 +35,19 @@ public sealed class User
     /// <summary>Where the user came from: "scim", "manual" or "csv".</summary>
     public string Source { get; set; } = "scim";
 
+    /// <summary>The SCIM connection that provisioned the user (null for manual and CSV users).</summary>
+    public Guid? ConnectionId { get; set; }
+
     public DateTimeOffset? LastLogin { get; set; }
+
+    /// <summary>When the pending invitation was sent (or resent); it expires after <see cref="Accounts.UserLifecycle.InvitationLifetime"/>.</summary>
+    public DateTimeOffset? InvitedAt { get; set; }
+
+    /// <summary>The last sign-in through the account's IdP: proof the user can get in when SSO is required.</summary>
+    public DateTimeOffset? SsoSignInAt { get; set; }
+
+    /// <summary>Start of the period <see cref="CreditsUsed"/> counts (the last reset, or the team term's start).</summary>
+    public DateTimeOffset? CreditsPeriodStart { get; set; }
 
     /// <summary>PostgreSQL's xmin: changes with every committed update, so it is the ETag.</summary>
     public uint Version { get; set; }

@@ -27,6 +27,10 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.CreditsUsed).HasColumnName("credits_used");
         builder.Property(u => u.Source).HasColumnName("source");
         builder.Property(u => u.LastLogin).HasColumnName("last_login");
+        builder.Property(u => u.ConnectionId).HasColumnName("connection_id");
+        builder.Property(u => u.InvitedAt).HasColumnName("invited_at");
+        builder.Property(u => u.SsoSignInAt).HasColumnName("sso_sign_in_at");
+        builder.Property(u => u.CreditsPeriodStart).HasColumnName("credits_period_start");
         builder.Property(u => u.Version).IsRowVersion();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScimServer.Accounts;
 using ScimServer.Groups;
 using ScimServer.Protocol.Messages;
 using ScimServer.Protocol.Schemas;
@@ -20,7 +21,11 @@ internal static class UserResource
         }
         if (data[AccountExtension.Urn] is JsonObject account)
         {
+            // Computed attributes come from the columns, never from what a client once sent.
             account["creditsUsed"] = user.CreditsUsed;
+            account["status"] = UserLifecycle.Status(user).ToString().ToLowerInvariant();
+            SetTime(account, "invitationExpires", UserLifecycle.InvitationExpires(user));
+            SetTime(account, "lastLogin", user.LastLogin);
         }
         var resource = new JsonObject { ["schemas"] = schemas, ["id"] = user.Id.ToString() };
         SchemaOrder.CopyInto(resource, data, CoreSchemas.UserResourceType);
@@ -56,6 +61,18 @@ internal static class UserResource
             .Distinct()
             .ToArray();
         user.Data = document.ToJsonString();
+    }
+
+    private static void SetTime(JsonObject target, string name, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            target[name] = Meta.Format(time);
+        }
+        else
+        {
+            target.Remove(name);
+        }
     }
 
     private static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Auth;
+using ScimServer.Credits;
 using ScimServer.Groups;
 using ScimServer.Hosting;
 using ScimServer.Persistence;
@@ -232,10 +233,29 @@ public static class UsersEndpoints
         {
             return refused;
         }
+        // Rule 3 and 8: the user's own credit allocation follows them in and out of the active set.
+        var liveBefore = before is { Active: true, Deleted: false };
+        var liveAfter = active && !deleted;
+        var credits = await new CreditBook(db).RebalanceAsync(
+            user.AccountId, user.Id, user.CreditsUsed, (liveBefore, liveBefore ? user.CreditLimit : null), (liveAfter, limit), ct);
+        if (!credits.IsSuccess)
+        {
+            return credits.Error;
+        }
+        if (credits.Value is null && doc[AccountExtension.Urn] is JsonObject extension)
+        {
+            extension.Remove("creditLimit");
+        }
         UserResource.Store(user, doc);
         user.Role = role;
         user.ProductId = product?.Id;
-        user.CreditLimit = limit;
+        user.CreditLimit = credits.Value;
+        // Whatever IdP writes a user has them assigned: that is their way in when SSO is required (rule 7).
+        user.ConnectionId ??= context.User.ConnectionId();
+        if (liveAfter && !liveBefore && user.LastLogin is null)
+        {
+            user.InvitedAt = DateTimeOffset.UtcNow; // A new or returning user who never signed in gets a fresh invitation.
+        }
         return null;
     }
 

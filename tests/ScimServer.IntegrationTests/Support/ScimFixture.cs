@@ -35,7 +35,7 @@ public sealed class ScimFixture : IAsyncLifetime
     /// and one product with more seats than any test uses.
     /// </summary>
     public static AccountSpec OpenContract() => new("test-" + Guid.NewGuid().ToString("N")[..8], AccountTier.Enterprise, ["example.com"],
-        [("standard", 1_000_000)], ViewerAccess: true, IdentityProviderKind.Okta, SsoStatus.Active);
+        [("standard", 1_000_000)], ViewerAccess: true, IdentityProviderKind.Okta, SsoStatus.Active, CreditPool: 1_000_000);
 
     /// <summary>A new account with a real minted token, and a client that sends it.</summary>
     public async Task<TestAccount> NewAccountAsync(ScimApp? app = null, AccountSpec? spec = null)

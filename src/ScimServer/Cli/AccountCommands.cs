@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Accounts;
+using ScimServer.Auth;
+using ScimServer.Credits;
+using ScimServer.OperatorApi;
+using ScimServer.Persistence;
+
+namespace ScimServer.Cli;
+
+/// <summary>The CLI's account and operator commands, each the same service call as its operator API endpoint.</summary>
+internal static class AccountCommands
+{
+    public static async Task<Account?> FindAccountAsync(ScimDbContext db, string reference, CancellationToken ct)
+    {
+        var account = Guid.TryParse(reference, out var id)
+            ? await db.Accounts.FirstOrDefaultAsync(a => a.Id == id, ct)
+            : await db.Accounts.FirstOrDefaultAsync(a => a.Name == reference, ct);
+        if (account is null)
+        {
+            Console.Error.WriteLine($"No account with id or name '{reference}'.");
+        }
+        return account;
+    }
+
+    /// <summary><c>account sso &lt;account&gt; [--idp Okta] [--status Active] [--require-sso on|off]</c>, with rule 7's guard.</summary>
+    public static async Task<int> SsoAsync(ScimDbContext db, string reference, string[] args, CancellationToken ct)
+    {
+        if (await FindAccountAsync(db, reference, ct) is not { } account)
+        {
+            return 2;
+        }
+        IdentityProviderKind? idp = null;
+        SsoStatus? status = null;
+        bool? require = null;
+        if (Option(args, "--idp") is { } idpText)
+        {
+            idp = Enum.TryParse<IdentityProviderKind>(idpText, ignoreCase: true, out var kind) ? kind : throw Bad("--idp: Okta, EntraId, OneLogin or Other");
+        }
+        if (Option(args, "--status") is { } statusText)
+        {
+            status = Enum.TryParse<SsoStatus>(statusText, ignoreCase: true, out var s) ? s : throw Bad("--status: NotConfigured, Configured or Active");
+        }
+        if (Option(args, "--require-sso") is { } requireText)
+        {
+            require = requireText switch { "on" => true, "off" => false, _ => throw Bad("--require-sso: on or off") };
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var result = await SsoSettings.ApplyAsync(db, account.Id, new SsoChange(idp, status, require), ct);
+        if (!result.IsSuccess)
+        {
+            Console.Error.WriteLine(result.Error.Detail);
+            return 2;
+        }
+        await transaction.CommitAsync(ct);
+        var a = result.Value;
+        Console.WriteLine($"idp={a.SsoIdp} status={a.SsoStatus} requireSso={(a.RequireSso ? "on" : "off")}");
+        return 0;
+    }
+
+    /// <summary><c>account renew &lt;account&gt; [--credits N]</c>: a new contract year for the credit pool.</summary>
+    public static async Task<int> RenewAsync(ScimDbContext db, string reference, string[] args, CancellationToken ct)
+    {
+        if (await FindAccountAsync(db, reference, ct) is not { } account)
+        {
+            return 2;
+        }
+        long? credits = Option(args, "--credits") is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : null;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var pool = await new CreditBook(db).RenewAsync(account.Id, credits, DateTimeOffset.UtcNow, ct);
+        await transaction.CommitAsync(ct);
+        Console.WriteLine($"total={pool.Total} used={pool.Used} reserved={pool.Reserved} available={pool.Available}");
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>operator create &lt;user name&gt; [--account &lt;account&gt;]</c>: staff without --account, else an Admin of that
+    /// account. The password is read from SCIM_OPERATOR_PASSWORD, or generated and printed once.
+    /// </summary>
+    public static async Task<int> CreateOperatorAsync(ScimDbContext db, string userName, string[] args, CancellationToken ct)
+    {
+        Account? account = null;
+        if (Option(args, "--account") is { } reference && (account = await FindAccountAsync(db, reference, ct)) is null)
+        {
+            return 2;
+        }
+        var given = Environment.GetEnvironmentVariable("SCIM_OPERATOR_PASSWORD");
+        var password = string.IsNullOrEmpty(given) ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)) : given;
+        if (password.Length < 12)
+        {
+            Console.Error.WriteLine("SCIM_OPERATOR_PASSWORD must be at least 12 characters.");
+            return 2;
+        }
+        db.Operators.Add(new Operator
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = userName.Trim(),
+            PasswordHash = PasswordHasher.Hash(password),
+            Kind = account is null ? OperatorKind.Staff : OperatorKind.AccountAdmin,
+            AccountId = account?.Id,
+            Created = DateTimeOffset.UtcNow,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            Console.Error.WriteLine($"An operator named '{userName}' already exists.");
+            return 2;
+        }
+        Console.WriteLine(string.IsNullOrEmpty(given) ? password : "Operator created.");
+        return 0;
+    }
+
+    private static InvalidOperationException Bad(string message) => new("Expected " + message + ".");
+
+    internal static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

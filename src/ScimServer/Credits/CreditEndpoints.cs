@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ScimServer.OperatorApi;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Schemas;
+
+namespace ScimServer.Credits;
+
+/// <summary>
+/// Credits over the operator API. <c>consume</c> is what the product calls before each export, so the user's
+/// limit, the team limit and the pool are enforced where credits are spent.
+/// </summary>
+public static class CreditEndpoints
+{
+    public sealed record ConsumeBody(long Amount);
+
+    public sealed record LimitBody(long? Limit);
+
+    public sealed record RenewBody(long? Credits);
+
+    public static RouteGroupBuilder MapCredits(this RouteGroupBuilder account)
+    {
+        account.MapGet("/credits", GetPool).WithName("GetCreditPool");
+        account.MapPost("/credits/renew", Renew).WithName("RenewCredits");
+        account.MapGet("/users/{userId:guid}/credits", GetBalance).WithName("GetUserCredits");
+        account.MapPost("/users/{userId:guid}/credits/consume", Consume).WithName("ConsumeCredits");
+        account.MapPost("/users/{userId:guid}/credits/reset", Reset).WithName("ResetCredits");
+        account.MapPut("/users/{userId:guid}/credits/limit", SetLimit).WithName("SetCreditLimit");
+        return account;
+    }
+
+    internal static async Task<IResult> GetPool(Guid accountId, ScimDbContext db, CancellationToken ct) =>
+        Results.Ok(View(await new CreditBook(db).PoolAsync(accountId, ct)));
+
+    internal static async Task<IResult> GetBalance(Guid accountId, Guid userId, ScimDbContext db, CancellationToken ct) =>
+        await new CreditBook(db).BalanceAsync(accountId, userId, DateTimeOffset.UtcNow, ct) is { } balance
+            ? Results.Ok(balance)
+            : ApiProblem.NotFound($"User '{userId}'");
+
+    internal static async Task<IResult> Consume(Guid accountId, Guid userId, ConsumeBody body, WriteUnit unit, ScimDbContext db, CancellationToken ct) =>
+        Answer(await unit.RunAsync(token => new CreditBook(db).ConsumeAsync(accountId, userId, body.Amount, DateTimeOffset.UtcNow, token), ct));
+
+    internal static async Task<IResult> Reset(Guid accountId, Guid userId, WriteUnit unit, ScimDbContext db, CancellationToken ct) =>
+        Answer(await unit.RunAsync(token => new CreditBook(db).ResetAsync(accountId, userId, DateTimeOffset.UtcNow, token), ct));
+
+    internal static async Task<IResult> Renew(Guid accountId, RenewBody? body, HttpContext context, WriteUnit unit, ScimDbContext db, CancellationToken ct)
+    {
+        if (!context.User.IsStaff())
+        {
+            return ApiProblem.Result(403, "staffOnly", "Only the provider's account team can start a new contract year.");
+        }
+        if (body?.Credits < 0)
+        {
+            return ApiProblem.Result(400, "invalid", "credits cannot be negative.");
+        }
+        var pool = await unit.RunAsync(async token =>
+            Result<PoolState>.Ok(await new CreditBook(db).RenewAsync(accountId, body?.Credits, DateTimeOffset.UtcNow, token)), ct);
+        return Results.Ok(View(pool.Value!));
+    }
+
+    /// <summary>Sets or clears a user's own limit, in the SCIM document too, so the IdP reads back what the operator set.</summary>
+    internal static async Task<IResult> SetLimit(Guid accountId, Guid userId, LimitBody body, WriteUnit unit, ScimDbContext db, CancellationToken ct)
+    {
+        if (body.Limit < 0)
+        {
+            return ApiProblem.Result(400, "invalid", "limit cannot be negative; send null to clear it.");
+        }
+        return Answer(await unit.RunAsync(async token =>
+        {
+            var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && u.AccountId == accountId && u.DeletedAt == null, token);
+            if (user is null)
+            {
+                return ScimError.NotFound($"User '{userId}' does not exist in this account.");
+            }
+            if (!user.Active)
+            {
+                return new ScimError(409, "userInactive", $"'{user.UserName}' is deactivated: their allocation went back to the pool. Reactivate them first.");
+            }
+            var book = new CreditBook(db);
+            var limit = await book.RebalanceAsync(accountId, user.Id, user.CreditsUsed, (true, user.CreditLimit), (true, body.Limit), token);
+            if (!limit.IsSuccess)
+            {
+                return limit.Error;
+            }
+            var doc = JsonNode.Parse(user.Data)!.AsObject();
+            var extension = doc[AccountExtension.Urn] as JsonObject ?? [];
+            extension["creditLimit"] = limit.Value;
+            if (limit.Value is null)
+            {
+                extension.Remove("creditLimit");
+            }
+            doc[AccountExtension.Urn] = extension;
+            user.Data = doc.ToJsonString();
+            user.CreditLimit = limit.Value;
+            user.LastModified = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(token);
+            return Result<CreditBalance>.Ok((await book.BalanceAsync(accountId, userId, DateTimeOffset.UtcNow, token))!);
+        }, ct));
+    }
+
+    private static IResult Answer(Result<CreditBalance> result) => result.IsSuccess ? Results.Ok(result.Value) : ApiProblem.From(result.Error);
+
+    private static object View(PoolState pool) => new { total = pool.Total, used = pool.Used, reserved = pool.Reserved, available = pool.Available };
+}

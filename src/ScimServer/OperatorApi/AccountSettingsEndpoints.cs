@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Accounts;
+using ScimServer.Persistence;
+
+namespace ScimServer.OperatorApi;
+
+/// <summary>SSO configuration and the Require SSO toggle (rule 7's lockout guard).</summary>
+public static class AccountSettingsEndpoints
+{
+    public sealed record SsoBody(IdentityProviderKind? Idp, SsoStatus? Status, bool? RequireSso);
+
+    public static RouteGroupBuilder MapAccountSettings(this RouteGroupBuilder account)
+    {
+        account.MapGet("/sso", GetSso).WithName("GetSso");
+        account.MapPut("/sso", PutSso).WithName("PutSso");
+        return account;
+    }
+
+    internal static async Task<IResult> GetSso(Guid accountId, ScimDbContext db, CancellationToken ct)
+    {
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, ct);
+        return account is null ? ApiProblem.NotFound($"Account '{accountId}'") : Results.Ok(View(account));
+    }
+
+    internal static async Task<IResult> PutSso(Guid accountId, SsoBody body, WriteUnit unit, ScimDbContext db, CancellationToken ct)
+    {
+        var result = await unit.RunAsync(token => SsoSettings.ApplyAsync(db, accountId, new SsoChange(body.Idp, body.Status, body.RequireSso), token), ct);
+        return result.IsSuccess ? Results.Ok(View(result.Value)) : ApiProblem.From(result.Error);
+    }
+
+    private static object View(Account a) => new { idp = a.SsoIdp, status = a.SsoStatus, requireSso = a.RequireSso };
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Mvc;
+using ScimServer.Protocol.Errors;
+
+namespace ScimServer.OperatorApi;
+
+/// <summary>Operator API errors as RFC 9457 problem details, with a stable <c>code</c> for scripts.</summary>
+public static class ApiProblem
+{
+    public static IResult From(ScimError error) => Result(error.Status, error.ScimType ?? Code(error.Status), error.Detail);
+
+    public static IResult Result(int status, string code, string detail) =>
+        Results.Problem(new ProblemDetails
+        {
+            Status = status,
+            Title = Title(status),
+            Detail = detail,
+            Type = $"https://scimserver.dev/problems/{code}",
+            Extensions = { ["code"] = code },
+        });
+
+    public static Task Write(HttpContext context, int status, string code, string detail) =>
+        Result(status, code, detail).ExecuteAsync(context);
+
+    public static IResult NotFound(string what) => Result(404, "notFound", $"{what} does not exist, or this operator may not see it.");
+
+    private static string Code(int status) => status switch
+    {
+        400 => "invalid",
+        403 => "forbidden",
+        404 => "notFound",
+        409 => "conflict",
+        _ => "error",
+    };
+
+    private static string Title(int status) => status switch
+    {
+        400 => "Bad request",
+        401 => "Not signed in",
+        403 => "Refused by the account rules",
+        404 => "Not found",
+        409 => "Conflict",
+        429 => "Too many attempts",
+        _ => "Error",
+    };
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Credits;
+using ScimServer.Persistence;
+using ScimServer.Users;
+
+namespace ScimServer.OperatorApi;
+
+/// <summary>The operator API under <c>/api</c>: JSON, problem-details errors, an operator JWT on every call.</summary>
+public static class OperatorEndpoints
+{
+    public static void MapOperatorApi(this WebApplication app)
+    {
+        app.MapSignIn();
+        var api = app.MapGroup("/api").RequireAuthorization(OperatorAuth.Policy).WithTags("Operator API");
+        var account = api.MapGroup("/accounts/{accountId:guid}").AddEndpointFilter<AccountScopeFilter>();
+        account.MapAccountSettings();
+        account.MapCredits();
+        account.MapUserLifecycle();
+    }
+}
+
+/// <summary>An account Admin reaches only their own account; any other account id answers 404, as if it did not exist.</summary>
+internal sealed class AccountScopeFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var accountId = Guid.Parse((string)http.GetRouteValue("accountId")!);
+        var db = http.RequestServices.GetRequiredService<ScimDbContext>();
+        return http.User.CanManage(accountId) && await db.Accounts.AnyAsync(a => a.Id == accountId, http.RequestAborted)
+            ? await next(context)
+            : ApiProblem.NotFound($"Account '{accountId}'");
+    }
+}

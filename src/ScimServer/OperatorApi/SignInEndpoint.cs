@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Auth;
+using ScimServer.Persistence;
+
+namespace ScimServer.OperatorApi;
+
+/// <summary>
+/// <c>POST /authenticate</c> {"username", "password"} → {"jwt", "expiresAt"}. Five failed attempts lock the
+/// operator for 15 minutes; the counter lives in the database, so it holds across server processes.
+/// </summary>
+public static class SignInEndpoint
+{
+    public const int MaxFailures = 5;
+    public static readonly TimeSpan Lockout = TimeSpan.FromMinutes(15);
+
+    // Verified when the user name is unknown, so both failures cost the same time.
+    private static readonly string DecoyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
+
+    public sealed record Credentials(string? Username, string? Password);
+
+    public static void MapSignIn(this WebApplication app) =>
+        app.MapPost("/authenticate", Authenticate).WithTags("Operator API").WithName("Authenticate").AllowAnonymous();
+
+    internal static async Task<IResult> Authenticate(Credentials? body, ScimDbContext db, OperatorSigningKey key, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(body?.Username) || string.IsNullOrEmpty(body.Password))
+        {
+            return ApiProblem.Result(400, "invalid", "Send {\"username\": \"…\", \"password\": \"…\"}.");
+        }
+        var name = body.Username.Trim().ToLowerInvariant();
+        var op = await db.Operators.FirstOrDefaultAsync(o => o.UserName.ToLower() == name, ct);
+        var now = DateTimeOffset.UtcNow;
+        if (op?.LockedUntil is { } locked && locked > now)
+        {
+            var wait = (int)Math.Ceiling((locked - now).TotalSeconds);
+            return Results.Extensions.RetryAfter(wait, ApiProblem.Result(429, "lockedOut",
+                $"Too many failed sign-ins for this operator; try again in {Math.Ceiling(wait / 60.0)} minutes."));
+        }
+        if (op is null || !PasswordHasher.Verify(body.Password, op.PasswordHash))
+        {
+            _ = op is null && PasswordHasher.Verify(body.Password, DecoyHash);
+            if (op is not null)
+            {
+                // One statement, so concurrent failures on several processes all count.
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE operators SET
+                        locked_until = CASE WHEN failed_sign_ins + 1 >= {MaxFailures} THEN {now + Lockout} ELSE locked_until END,
+                        failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= {MaxFailures} THEN 0 ELSE failed_sign_ins + 1 END
+                    WHERE id = {op.Id}
+                    """, ct);
+            }
+            return ApiProblem.Result(401, "badCredentials", "The user name or password is wrong.");
+        }
+        op.FailedSignIns = 0;
+        op.LockedUntil = null;
+        await db.SaveChangesAsync(ct);
+        var (jwt, expiresAt) = OperatorAuth.Issue(op, key.Key);
+        return Results.Ok(new { jwt, expiresAt, tokenType = "Bearer" });
+    }
+}
+
+internal static class RetryAfterResult
+{
+    /// <summary>Adds a Retry-After header (seconds) to a result.</summary>
+    public static IResult RetryAfter(this IResultExtensions _, int seconds, IResult inner) => new WithRetryAfter(seconds, inner);
+
+    private sealed class WithRetryAfter(int seconds, IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}
