@@ -33,6 +33,8 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"Account       : {banner.AccountName}");
     Console.WriteLine($"Bearer token  : {banner.Token}");
     Console.WriteLine($"Try           : curl -H \"Authorization: Bearer {banner.Token}\" {address}{ScimUrls.Prefix}/Users");
+    Console.WriteLine($"Operator API  : POST {address}/authenticate {{\"username\":\"{banner.OperatorName}\",\"password\":\"{banner.OperatorPassword}\"}}");
+    Console.WriteLine($"                then {address}/api/accounts/{banner.AccountId}/credits with the returned jwt");
     Console.WriteLine();
 });
 

@@ -47,7 +47,31 @@ internal sealed class DatabaseInitializer(
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, DateTimeOffset.UtcNow), cancellationToken);
             banner.Token = (await TokenIssuer.MintAsync(db, account.Id, "demo-run", null, cancellationToken)).Value;
             banner.AccountName = account.Name;
+            banner.AccountId = account.Id;
+            (banner.OperatorName, banner.OperatorPassword) = await DemoOperatorAsync(db, account.Id, cancellationToken);
         }
+    }
+
+    /// <summary>The demo account's Admin operator, with a fresh random password (only its hash is stored).</summary>
+    private static async Task<(string, string)> DemoOperatorAsync(ScimDbContext db, Guid accountId, CancellationToken ct)
+    {
+        const string name = "admin@example.com";
+        var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+        var op = await db.Operators.FirstOrDefaultAsync(o => o.UserName == name, ct);
+        if (op is null)
+        {
+            op = new OperatorApi.Operator
+            {
+                Id = Guid.CreateVersion7(), UserName = name, PasswordHash = "", Kind = OperatorApi.OperatorKind.AccountAdmin,
+                AccountId = accountId, Created = DateTimeOffset.UtcNow,
+            };
+            db.Operators.Add(op);
+        }
+        op.PasswordHash = Auth.PasswordHasher.Hash(password);
+        op.FailedSignIns = 0;
+        op.LockedUntil = null;
+        await db.SaveChangesAsync(ct);
+        return (name, password);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -5,4 +5,9 @@ public sealed class DemoBanner
 {
     public string? Token { get; set; }
     public string? AccountName { get; set; }
+    public Guid AccountId { get; set; }
+
+    /// <summary>The demo account's Admin operator for the operator API; the password is new at each start.</summary>
+    public string? OperatorName { get; set; }
+    public string? OperatorPassword { get; set; }
 }
