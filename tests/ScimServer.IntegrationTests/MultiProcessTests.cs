@@ -44,6 +44,36 @@ public sealed class MultiProcessTests(ScimFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ParallelConsumptionAcrossProcesses_SpendsExactlyThePool_WithOneJwtForAll()
+    {
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { CreditPool = 40 });
+        var users = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            users.Add((await account.Scim.CreateUserAsync($"spender{i}@example.com"))["id"]!.GetValue<string>());
+        }
+        var members = string.Join(",", users.Select(u => $$"""{"value":"{{u}}"}"""));
+        (await account.Scim.PostAsync("/Groups", $$$"""
+            {"displayName":"All","members":[{{{members}}}],"urn:scimserver:schemas:extension:account:1.0:Group":{"creditLimit":1000}}
+            """)).AssertStatus(HttpStatusCode.Created);
+        // Signed in on the first process; every process accepts the JWT (the signing key lives in the database).
+        var name = $"op-{Guid.NewGuid():N}";
+        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var signIn = await _servers[0].Api("none").PostAsync("/authenticate", $$"""{"username":"{{name}}","password":"{{ApiClient.Password}}"}""");
+        var jwt = signIn.AssertStatus(HttpStatusCode.OK).Json!["jwt"]!.GetValue<string>();
+        var apis = _servers.Select(s => s.Api(jwt)).ToList();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 90).Select(i =>
+            apis[i % apis.Count].PostAsync($"/api/accounts/{account.Id}/users/{users[i % users.Count]}/credits/consume", """{"amount":1}""")));
+        Assert.Equal(40, results.Count(r => r.Status == HttpStatusCode.OK));
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => r.AssertProblem(HttpStatusCode.Conflict, "poolExhausted"));
+        await using var db = fixture.Db();
+        var pool = await db.Accounts.Where(a => a.Id == account.Id).Select(a => a.CreditsUsed).SingleAsync();
+        Assert.Equal(40, pool);
+        Assert.Equal(40, await db.Users.Where(u => u.AccountId == account.Id).SumAsync(u => u.CreditsUsed));
+    }
+
+    [Fact]
     public async Task RevokedToken_IsRefusedByEveryProcessAtOnce()
     {
         var account = await fixture.NewAccountAsync();

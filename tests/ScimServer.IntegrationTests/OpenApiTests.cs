@@ -8,14 +8,14 @@ namespace ScimServer.IntegrationTests;
 [Collection(ScimCollection.Name)]
 public sealed class OpenApiTests(ScimFixture fixture)
 {
-    private static YamlMappingNode Document()
+    private static YamlMappingNode Document(string file = "scim.yaml")
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ScimServer.sln")))
         {
             directory = directory.Parent;
         }
-        using var reader = new StreamReader(Path.Combine(directory!.FullName, "openapi", "scim.yaml"));
+        using var reader = new StreamReader(Path.Combine(directory!.FullName, "openapi", file));
         var yaml = new YamlStream();
         yaml.Load(reader);
         return (YamlMappingNode)yaml.Documents[0].RootNode;
@@ -36,21 +36,37 @@ public sealed class OpenApiTests(ScimFixture fixture)
     [Fact]
     public void EveryMappedScimRoute_IsDescribed()
     {
-        var paths = (YamlMappingNode)Document()["paths"];
+        var mapped = Mapped(p => p.StartsWith("/scim/v2/", StringComparison.Ordinal), "/scim/v2");
+        // 7 per resource type, the root search, 5 discovery routes, POST /Bulk and /Me (all methods).
+        Assert.True(mapped.Count >= 22, $"Only {mapped.Count} routes found.");
+        AssertDescribed("scim.yaml", mapped);
+    }
+
+    [Fact]
+    public void EveryOperatorRoute_IsDescribed()
+    {
+        var mapped = Mapped(p => p.StartsWith("/api/", StringComparison.Ordinal) || p == "/authenticate", "");
+        Assert.True(mapped.Count >= 10, $"Only {mapped.Count} routes found.");
+        AssertDescribed("operator.yaml", mapped);
+    }
+
+    private List<string> Mapped(Func<string, bool> include, string prefix) =>
+        fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => include(e.RoutePattern.RawText!) && !e.RoutePattern.RawText!.Contains("**", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST", "PUT", "PATCH", "DELETE"])
+                .Select(m => $"{m} {e.RoutePattern.RawText![prefix.Length..].TrimEnd('/').Replace(":guid", "", StringComparison.Ordinal)}"))
+            .ToList();
+
+    private static void AssertDescribed(string file, List<string> mapped)
+    {
+        var paths = (YamlMappingNode)Document(file)["paths"];
         var described = paths.Children.SelectMany(p => ((YamlMappingNode)p.Value).Children.Keys
                 .Select(k => ((YamlScalarNode)k).Value!.ToUpperInvariant())
                 .Where(m => m is "GET" or "POST" or "PUT" or "PATCH" or "DELETE")
                 .Select(m => $"{m} {((YamlScalarNode)p.Key).Value}"))
             .ToHashSet();
-        var mapped = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText!.StartsWith("/scim/v2/", StringComparison.Ordinal) && !e.RoutePattern.RawText.Contains("**", StringComparison.Ordinal))
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST", "PUT", "PATCH", "DELETE"])
-                .Select(m => $"{m} {e.RoutePattern.RawText!["/scim/v2".Length..].TrimEnd('/')}"))
-            .ToList();
-        // 7 per resource type, the root search, 5 discovery routes, POST /Bulk and /Me (all methods).
-        Assert.True(mapped.Count >= 22, $"Only {mapped.Count} routes found.");
         var missing = mapped.Where(r => !described.Contains(r)).ToList();
-        Assert.True(missing.Count == 0, "Routes missing from openapi/scim.yaml: " + string.Join(", ", missing));
+        Assert.True(missing.Count == 0, $"Routes missing from openapi/{file}: " + string.Join(", ", missing));
     }
 }

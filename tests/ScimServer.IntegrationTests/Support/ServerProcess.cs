@@ -72,6 +72,14 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ScimClient(http);
     }
 
+    /// <summary>An operator API client on this process, sending a JWT that another process may have issued.</summary>
+    public ApiClient Api(string jwt)
+    {
+        var http = new HttpClient { BaseAddress = Address };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", jwt);
+        return new ApiClient(http);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
