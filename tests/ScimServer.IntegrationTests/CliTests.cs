@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using ScimServer.IntegrationTests.Support;
 
@@ -16,9 +17,14 @@ public sealed class CliTests(ScimFixture fixture)
     public async Task TokenCreate_PrintsOnlyAWorkingToken()
     {
         var (code, accountId) = await RunAsync("account", "create", "CLI Corp", "--tier", "Enterprise", "--domains", "example.com",
-            "--products", "professional:3,elite:1", "--sso", "Okta:Active", "--credits", "5000");
+            "--products", "professional:3,elite:1", "--sso", "Okta:Active", "--credits", "5000", "--contract", "2026-01-01:2026-12-31");
         Assert.Equal(0, code);
-        Assert.True(Guid.TryParse(accountId.Trim(), out _), accountId);
+        Assert.True(Guid.TryParse(accountId.Trim(), out var id), accountId);
+        await using (var db = fixture.Db())
+        {
+            var account = await db.Accounts.SingleAsync(a => a.Id == id);
+            Assert.Equal((new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), 5000L), (account.ContractStart!.Value, account.ContractEnd!.Value, account.CreditPool));
+        }
 
         var (tokenCode, stdout) = await RunAsync("token", "create", "CLI Corp", "--name", "okta");
         Assert.Equal(0, tokenCode);
@@ -47,6 +53,23 @@ public sealed class CliTests(ScimFixture fixture)
         var (code, stdout) = await RunAsync("token", "create", Guid.NewGuid().ToString());
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public async Task OperatorCreate_PrintsAPasswordThatSignsIn_AndRenewResetsThePool()
+    {
+        var account = await fixture.NewAccountAsync();
+        var name = $"cli-{Guid.NewGuid():N}";
+        var (code, password) = await RunAsync("operator", "create", name, "--account", account.Id.ToString());
+        Assert.Equal(0, code);
+        var signIn = await new ApiClient(fixture.App.CreateClient()).PostAsync("/authenticate", $$"""{"username":"{{name}}","password":"{{password.Trim()}}"}""");
+        signIn.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(2, (await RunAsync("operator", "create", name)).Code); // the name is taken
+
+        var (renewCode, renewed) = await RunAsync("account", "renew", account.Id.ToString(), "--credits", "777");
+        Assert.Equal(0, renewCode);
+        Assert.Equal("total=777 used=0 reserved=0 available=777", renewed.Trim());
+        Assert.Equal(2, (await RunAsync("account", "create", "Bad Dates", "--contract", "2026-12-31:2026-01-01")).Code);
     }
 
     [Fact]

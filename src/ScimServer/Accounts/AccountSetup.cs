@@ -22,6 +22,8 @@ public static class AccountSetup
         account.SsoIdp = spec.SsoIdp;
         account.SsoStatus = spec.SsoStatus;
         account.CreditPool = spec.CreditPool;
+        account.ContractStart = spec.ContractStart;
+        account.ContractEnd = spec.ContractEnd;
         var existing = await db.Products.Where(p => p.AccountId == account.Id).ToListAsync(ct);
         Product? first = null;
         foreach (var (code, seats) in spec.Products)

@@ -9,7 +9,9 @@ public sealed record AccountSpec(
     bool ViewerAccess = false,
     IdentityProviderKind? SsoIdp = null,
     SsoStatus SsoStatus = SsoStatus.NotConfigured,
-    long CreditPool = 0)
+    long CreditPool = 0,
+    DateOnly? ContractStart = null,
+    DateOnly? ContractEnd = null)
 {
     /// <summary>The demo account of the run command: small seat counts so a newcomer can hit a limit with curl.</summary>
     public static AccountSpec Demo(string name) => new(name, AccountTier.Enterprise, ["example.com"],

@@ -17,7 +17,7 @@ public static class CliCommands
           (no command)                          run the server
           migrate                               apply database migrations and exit
           account create <name> [--tier Enterprise] [--domains a.com,b.com] [--products professional:10,elite:2]
-                         [--sso Okta:Active] [--viewer-access] [--credits 10000]
+                         [--sso Okta:Active] [--viewer-access] [--credits 10000] [--contract 2026-01-01:2026-12-31]
                                                 create an account; prints its id (the first product is the default)
           account sso <account id|name> [--idp Okta|EntraId|OneLogin|Other] [--status NotConfigured|Configured|Active]
                       [--require-sso on|off]    change SSO; Require SSO is refused while an Admin could be locked out
@@ -166,7 +166,17 @@ public static class CliCommands
         }
         var credits = long.TryParse(Option(args, "--credits"), System.Globalization.CultureInfo.InvariantCulture, out var pool) ? pool : 0;
         var domains = (Option(args, "--domains") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new AccountSpec(name, tier, domains, products, args.Contains("--viewer-access"), idp, status, credits);
+        DateOnly? start = null, end = null;
+        if (Option(args, "--contract") is { } contract)
+        {
+            var parts = contract.Split(':');
+            if (parts.Length != 2 || !DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", out var s) || !DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", out var e) || e <= s)
+            {
+                return null;
+            }
+            (start, end) = (s, e);
+        }
+        return new AccountSpec(name, tier, domains, products, args.Contains("--viewer-access"), idp, status, credits, start, end);
     }
 
     private static string? Option(string[] args, string name) => AccountCommands.Option(args, name);
