@@ -27,6 +27,9 @@ public static class UserLifecycle
         : user.LastLogin is null ? UserStatus.Invited
         : UserStatus.Active;
 
+    /// <summary>The status as SCIM and messages spell it: "invited", "active", "deactivated", "deprovisioned".</summary>
+    public static string StatusName(User user) => Status(user).ToString().ToLowerInvariant();
+
     public static DateTimeOffset? InvitationExpires(User user) =>
         Status(user) == UserStatus.Invited && user.InvitedAt is { } sent ? sent + InvitationLifetime : null;
 

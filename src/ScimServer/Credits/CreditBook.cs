@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Persistence;
@@ -54,11 +55,11 @@ internal sealed class CreditBook(ScimDbContext db)
         var user = await LockUserAsync(accountId, userId, ct);
         if (user is null)
         {
-            return ScimError.NotFound($"User '{userId}' does not exist in this account.");
+            return UserLookup.NotFound(userId);
         }
-        if (UserLifecycle.Status(user) is UserStatus.Deactivated or UserStatus.Deprovisioned)
+        if (!user.Active)
         {
-            return new ScimError(403, "userInactive", $"'{user.UserName}' is {UserLifecycle.Status(user).ToString().ToLowerInvariant()} and cannot consume credits.");
+            return new ScimError(403, "userInactive", $"'{user.UserName}' is {UserLifecycle.StatusName(user)} and cannot consume credits.");
         }
         if (user.Role == UserRole.Viewer)
         {
@@ -100,9 +101,9 @@ internal sealed class CreditBook(ScimDbContext db)
         var user = await LockUserAsync(accountId, userId, ct);
         if (user is null)
         {
-            return ScimError.NotFound($"User '{userId}' does not exist in this account.");
+            return UserLookup.NotFound(userId);
         }
-        var live = user.Active && user.DeletedAt is null;
+        var live = user.Active;
         var delta = Reserved(live, user.CreditLimit, 0) - Reserved(live, user.CreditLimit, user.CreditsUsed);
         if (delta > pool.Available)
         {
@@ -117,6 +118,35 @@ internal sealed class CreditBook(ScimDbContext db)
         await SavePoolAsync(accountId, pool, ct);
         await db.SaveChangesAsync(ct);
         return Result<CreditBalance>.Ok(Balance(user, await AllowanceAsync(user, now, ct), pool));
+    }
+
+    /// <summary>
+    /// Sets or clears an active user's own limit, in the SCIM document too so the IdP reads back what the operator
+    /// set; the pool must cover the new reservation.
+    /// </summary>
+    public async Task<Result<CreditBalance>> SetLimitAsync(Guid accountId, Guid userId, long? limit, DateTimeOffset now, CancellationToken ct)
+    {
+        var user = await db.Users.Live(accountId, userId).FirstOrDefaultAsync(ct);
+        if (user is null)
+        {
+            return UserLookup.NotFound(userId);
+        }
+        if (!user.Active)
+        {
+            return new ScimError(409, "userInactive", $"'{user.UserName}' is deactivated: their allocation went back to the pool. Reactivate them first.");
+        }
+        var stored = await RebalanceAsync(accountId, user.Id, user.CreditsUsed, (true, user.CreditLimit), (true, limit), ct);
+        if (!stored.IsSuccess)
+        {
+            return stored.Error;
+        }
+        var doc = JsonNode.Parse(user.Data)!.AsObject();
+        UserResource.SetCreditLimit(doc, stored.Value);
+        user.Data = doc.ToJsonString();
+        user.CreditLimit = stored.Value;
+        user.LastModified = now;
+        await db.SaveChangesAsync(ct);
+        return Result<CreditBalance>.Ok(Balance(user, await AllowanceAsync(user, now, ct), await PoolAsync(accountId, ct)));
     }
 
     /// <summary>Starts a new contract year: the pool (optionally a new size) and every user's usage start from zero.</summary>
@@ -138,7 +168,7 @@ internal sealed class CreditBook(ScimDbContext db)
 
     public async Task<CreditBalance?> BalanceAsync(Guid accountId, Guid userId, DateTimeOffset now, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId && u.AccountId == accountId && u.DeletedAt == null, ct);
+        var user = await db.Users.AsNoTracking().Live(accountId, userId).FirstOrDefaultAsync(ct);
         return user is null ? null : Balance(user, await AllowanceAsync(user, now, ct), await PoolAsync(accountId, ct));
     }
 

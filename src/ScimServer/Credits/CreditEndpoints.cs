@@ -1,9 +1,6 @@
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
-using ScimServer.Protocol.Schemas;
 
 namespace ScimServer.Credits;
 
@@ -39,10 +36,10 @@ public static class CreditEndpoints
             : ApiProblem.NotFound($"User '{userId}'");
 
     internal static async Task<IResult> Consume(Guid accountId, Guid userId, ConsumeBody body, WriteUnit unit, ScimDbContext db, CancellationToken ct) =>
-        Answer(await unit.RunAsync(token => new CreditBook(db).ConsumeAsync(accountId, userId, body.Amount, DateTimeOffset.UtcNow, token), ct));
+        ApiProblem.Answer(await unit.RunAsync(token => new CreditBook(db).ConsumeAsync(accountId, userId, body.Amount, DateTimeOffset.UtcNow, token), ct));
 
     internal static async Task<IResult> Reset(Guid accountId, Guid userId, WriteUnit unit, ScimDbContext db, CancellationToken ct) =>
-        Answer(await unit.RunAsync(token => new CreditBook(db).ResetAsync(accountId, userId, DateTimeOffset.UtcNow, token), ct));
+        ApiProblem.Answer(await unit.RunAsync(token => new CreditBook(db).ResetAsync(accountId, userId, DateTimeOffset.UtcNow, token), ct));
 
     internal static async Task<IResult> Renew(Guid accountId, RenewBody? body, HttpContext context, WriteUnit unit, ScimDbContext db, CancellationToken ct)
     {
@@ -59,47 +56,10 @@ public static class CreditEndpoints
         return Results.Ok(View(pool.Value!));
     }
 
-    /// <summary>Sets or clears a user's own limit, in the SCIM document too, so the IdP reads back what the operator set.</summary>
-    internal static async Task<IResult> SetLimit(Guid accountId, Guid userId, LimitBody body, WriteUnit unit, ScimDbContext db, CancellationToken ct)
-    {
-        if (body.Limit < 0)
-        {
-            return ApiProblem.Result(400, "invalid", "limit cannot be negative; send null to clear it.");
-        }
-        return Answer(await unit.RunAsync(async token =>
-        {
-            var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && u.AccountId == accountId && u.DeletedAt == null, token);
-            if (user is null)
-            {
-                return ScimError.NotFound($"User '{userId}' does not exist in this account.");
-            }
-            if (!user.Active)
-            {
-                return new ScimError(409, "userInactive", $"'{user.UserName}' is deactivated: their allocation went back to the pool. Reactivate them first.");
-            }
-            var book = new CreditBook(db);
-            var limit = await book.RebalanceAsync(accountId, user.Id, user.CreditsUsed, (true, user.CreditLimit), (true, body.Limit), token);
-            if (!limit.IsSuccess)
-            {
-                return limit.Error;
-            }
-            var doc = JsonNode.Parse(user.Data)!.AsObject();
-            var extension = doc[AccountExtension.Urn] as JsonObject ?? [];
-            extension["creditLimit"] = limit.Value;
-            if (limit.Value is null)
-            {
-                extension.Remove("creditLimit");
-            }
-            doc[AccountExtension.Urn] = extension;
-            user.Data = doc.ToJsonString();
-            user.CreditLimit = limit.Value;
-            user.LastModified = DateTimeOffset.UtcNow;
-            await db.SaveChangesAsync(token);
-            return Result<CreditBalance>.Ok((await book.BalanceAsync(accountId, userId, DateTimeOffset.UtcNow, token))!);
-        }, ct));
-    }
-
-    private static IResult Answer(Result<CreditBalance> result) => result.IsSuccess ? Results.Ok(result.Value) : ApiProblem.From(result.Error);
+    internal static async Task<IResult> SetLimit(Guid accountId, Guid userId, LimitBody body, WriteUnit unit, ScimDbContext db, CancellationToken ct) =>
+        body.Limit < 0
+            ? ApiProblem.Result(400, "invalid", "limit cannot be negative; send null to clear it.")
+            : ApiProblem.Answer(await unit.RunAsync(token => new CreditBook(db).SetLimitAsync(accountId, userId, body.Limit, DateTimeOffset.UtcNow, token), ct));
 
     private static object View(PoolState pool) => new { total = pool.Total, used = pool.Used, reserved = pool.Reserved, available = pool.Available };
 }

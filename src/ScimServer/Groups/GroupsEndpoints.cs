@@ -187,9 +187,7 @@ public static class GroupsEndpoints
                 return refusal!;
             }
             // Its own member rows go by cascade; where it was itself a member, the parents' versions move.
-            await db.Database.ExecuteSqlAsync(
-                $"UPDATE groups SET last_modified = now() WHERE id IN (SELECT group_id FROM group_members WHERE member_id = {group.Id})", token);
-            await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE member_id = {group.Id}", token);
+            await MembershipWriter.LeaveAllGroupsAsync(db, group.Id, token);
             db.Groups.Remove(group);
             await db.SaveChangesAsync(token);
             return ScimResult.NoContent();

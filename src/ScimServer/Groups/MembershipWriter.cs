@@ -14,6 +14,14 @@ namespace ScimServer.Groups;
 /// </summary>
 internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid groupId)
 {
+    /// <summary>Takes a user or group out of every group it is in, moving each of those groups' versions.</summary>
+    public static async Task LeaveAllGroupsAsync(ScimDbContext db, Guid memberId, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE groups SET last_modified = now() WHERE id IN (SELECT group_id FROM group_members WHERE member_id = {memberId})", ct);
+        await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE member_id = {memberId}", ct);
+    }
+
     /// <summary>Whether any membership row was added or removed.</summary>
     public bool Changed { get; private set; }
 

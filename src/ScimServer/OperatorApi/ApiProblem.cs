@@ -6,6 +6,9 @@ namespace ScimServer.OperatorApi;
 /// <summary>Operator API errors as RFC 9457 problem details, with a stable <c>code</c> for scripts.</summary>
 public static class ApiProblem
 {
+    /// <summary>200 with the value, or the error as problem details.</summary>
+    public static IResult Answer<T>(Result<T> result) => result.IsSuccess ? Results.Ok(result.Value) : From(result.Error);
+
     public static IResult From(ScimError error) => Result(error.Status, error.ScimType ?? Code(error.Status), error.Detail);
 
     public static IResult Result(int status, string code, string detail) =>

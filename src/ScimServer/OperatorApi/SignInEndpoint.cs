@@ -21,7 +21,7 @@ public static class SignInEndpoint
     public static void MapSignIn(this WebApplication app) =>
         app.MapPost("/authenticate", Authenticate).WithTags("Operator API").WithName("Authenticate").AllowAnonymous();
 
-    internal static async Task<IResult> Authenticate(Credentials? body, ScimDbContext db, OperatorSigningKey key, CancellationToken ct)
+    internal static async Task<IResult> Authenticate(Credentials? body, HttpContext context, ScimDbContext db, OperatorSigningKey key, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(body?.Username) || string.IsNullOrEmpty(body.Password))
         {
@@ -33,8 +33,8 @@ public static class SignInEndpoint
         if (op?.LockedUntil is { } locked && locked > now)
         {
             var wait = (int)Math.Ceiling((locked - now).TotalSeconds);
-            return Results.Extensions.RetryAfter(wait, ApiProblem.Result(429, "lockedOut",
-                $"Too many failed sign-ins for this operator; try again in {Math.Ceiling(wait / 60.0)} minutes."));
+            context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiProblem.Result(429, "lockedOut", $"Too many failed sign-ins for this operator; try again in {Math.Ceiling(wait / 60.0)} minutes.");
         }
         if (op is null || !PasswordHasher.Verify(body.Password, op.PasswordHash))
         {
@@ -56,20 +56,5 @@ public static class SignInEndpoint
         await db.SaveChangesAsync(ct);
         var (jwt, expiresAt) = OperatorAuth.Issue(op, key.Key);
         return Results.Ok(new { jwt, expiresAt, tokenType = "Bearer" });
-    }
-}
-
-internal static class RetryAfterResult
-{
-    /// <summary>Adds a Retry-After header (seconds) to a result.</summary>
-    public static IResult RetryAfter(this IResultExtensions _, int seconds, IResult inner) => new WithRetryAfter(seconds, inner);
-
-    private sealed class WithRetryAfter(int seconds, IResult inner) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(httpContext);
-        }
     }
 }

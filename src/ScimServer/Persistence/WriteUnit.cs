@@ -30,13 +30,26 @@ public sealed class WriteUnit(ScimDbContext db)
 
     public async Task<ScimResult> RunAsync(bool hasPrecondition, Func<CancellationToken, Task<ScimResult>> work, CancellationToken ct)
     {
+        var outcome = await RunCoreAsync(hasPrecondition, work, result => result.Status < 400, ct);
+        return outcome.IsSuccess ? outcome.Value : outcome.Error;
+    }
+
+    /// <summary>The same unit of work for operator operations: committed only when <paramref name="work"/> succeeds.</summary>
+    public async Task<Result<T>> RunAsync<T>(Func<CancellationToken, Task<Result<T>>> work, CancellationToken ct)
+    {
+        var outcome = await RunCoreAsync(false, work, result => result.IsSuccess, ct);
+        return outcome.IsSuccess ? outcome.Value : outcome.Error;
+    }
+
+    private async Task<Result<T>> RunCoreAsync<T>(bool hasPrecondition, Func<CancellationToken, Task<T>> work, Func<T, bool> commit, CancellationToken ct)
+    {
         try
         {
-            return await Retry.ExecuteAsync(async token =>
+            return Result<T>.Ok(await Retry.ExecuteAsync(async token =>
             {
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(token);
-                ScimResult result;
+                T result;
                 try
                 {
                     result = await work(token);
@@ -45,12 +58,12 @@ public sealed class WriteUnit(ScimDbContext db)
                 {
                     throw new RetryableConflictException();
                 }
-                if (result.Status < 400)
+                if (commit(result))
                 {
                     await transaction.CommitAsync(token);
                 }
                 return result;
-            }, ct);
+            }, ct));
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -67,41 +80,6 @@ public sealed class WriteUnit(ScimDbContext db)
         catch (RetryableConflictException)
         {
             return new ScimError(409, null, "The resource was changed by several requests at once and this one kept losing the race; retry it.");
-        }
-    }
-
-    /// <summary>The same unit of work for operator operations: committed only when <paramref name="work"/> succeeds.</summary>
-    public async Task<Result<T>> RunAsync<T>(Func<CancellationToken, Task<Result<T>>> work, CancellationToken ct)
-    {
-        try
-        {
-            return await Retry.ExecuteAsync(async token =>
-            {
-                db.ChangeTracker.Clear();
-                await using var transaction = await db.Database.BeginTransactionAsync(token);
-                Result<T> result;
-                try
-                {
-                    result = await work(token);
-                }
-                catch (DbUpdateConcurrencyException)
-                {
-                    throw new RetryableConflictException();
-                }
-                if (result.IsSuccess)
-                {
-                    await transaction.CommitAsync(token);
-                }
-                return result;
-            }, ct);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
-        {
-            return ScimError.Uniqueness(UniqueDetail(unique));
-        }
-        catch (RetryableConflictException)
-        {
-            return new ScimError(409, "conflict", "The record was changed by several requests at once and this one kept losing the race; retry it.");
         }
     }
 

@@ -36,7 +36,7 @@ public static class UserLifecycleEndpoints
             var user = await Find(db, accountId, userId, token);
             if (user is null)
             {
-                return ScimError.NotFound($"User '{userId}' does not exist in this account.");
+                return UserLookup.NotFound(userId);
             }
             var now = DateTimeOffset.UtcNow;
             if (!user.Active)
@@ -63,7 +63,7 @@ public static class UserLifecycleEndpoints
             await db.SaveChangesAsync(token);
             return Result<object>.Ok(View(user));
         }, ct);
-        return result.IsSuccess ? Results.Ok(result.Value) : ApiProblem.From(result.Error);
+        return ApiProblem.Answer(result);
     }
 
     internal static async Task<IResult> ResendInvitation(Guid accountId, Guid userId, WriteUnit unit, ScimDbContext db, CancellationToken ct)
@@ -73,21 +73,21 @@ public static class UserLifecycleEndpoints
             var user = await Find(db, accountId, userId, token);
             if (user is null)
             {
-                return ScimError.NotFound($"User '{userId}' does not exist in this account.");
+                return UserLookup.NotFound(userId);
             }
             if (UserLifecycle.Status(user) != UserStatus.Invited)
             {
-                return new ScimError(409, "notInvited", $"'{user.UserName}' is {UserLifecycle.Status(user).ToString().ToLowerInvariant()}; only a pending invitation can be resent.");
+                return new ScimError(409, "notInvited", $"'{user.UserName}' is {UserLifecycle.StatusName(user)}; only a pending invitation can be resent.");
             }
             user.InvitedAt = DateTimeOffset.UtcNow;
             await db.SaveChangesAsync(token);
             return Result<object>.Ok(View(user));
         }, ct);
-        return result.IsSuccess ? Results.Ok(result.Value) : ApiProblem.From(result.Error);
+        return ApiProblem.Answer(result);
     }
 
     private static Task<User?> Find(ScimDbContext db, Guid accountId, Guid userId, CancellationToken ct) =>
-        db.Users.FirstOrDefaultAsync(u => u.Id == userId && u.AccountId == accountId && u.DeletedAt == null, ct);
+        db.Users.Live(accountId, userId).FirstOrDefaultAsync(ct);
 
     private static object View(User user) => new
     {

@@ -23,7 +23,7 @@ internal static class UserResource
         {
             // Computed attributes come from the columns, never from what a client once sent.
             account["creditsUsed"] = user.CreditsUsed;
-            account["status"] = UserLifecycle.Status(user).ToString().ToLowerInvariant();
+            account["status"] = UserLifecycle.StatusName(user);
             SetTime(account, "invitationExpires", UserLifecycle.InvitationExpires(user));
             SetTime(account, "lastLogin", user.LastLogin);
         }
@@ -46,6 +46,27 @@ internal static class UserResource
         }
         resource["meta"] = Meta.Build("User", user.Created, user.LastModified, $"{baseUrl}/Users/{user.Id}", user.Version);
         return resource;
+    }
+
+    /// <summary>Writes the user's own credit limit into our extension (or removes it), so SCIM reads show what applies.</summary>
+    public static void SetCreditLimit(JsonObject document, long? limit)
+    {
+        if (document[AccountExtension.Urn] is not JsonObject extension)
+        {
+            if (limit is null)
+            {
+                return;
+            }
+            document[AccountExtension.Urn] = extension = [];
+        }
+        if (limit is { } value)
+        {
+            extension["creditLimit"] = value;
+        }
+        else
+        {
+            extension.Remove("creditLimit");
+        }
     }
 
     /// <summary>Copies the attributes IdPs filter on from the document into their indexed columns.</summary>

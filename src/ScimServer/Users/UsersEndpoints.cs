@@ -78,7 +78,7 @@ public static class UsersEndpoints
             return document.Error;
         }
         var doc = document.Value;
-        var password = TakePassword(doc);
+        var passwordHash = HashPassword(doc);
         doc["active"] ??= true; // A user created without "active" is active.
         var accountId = context.User.AccountId();
         var userName = doc["userName"]!.GetValue<string>();
@@ -104,7 +104,7 @@ public static class UsersEndpoints
             }
             user.DeletedAt = null;
             user.LastModified = now;
-            user.PasswordHash = password is null ? null : PasswordHasher.Hash(password);
+            user.PasswordHash = passwordHash;
             await db.SaveChangesAsync(token);
             return await Respond(context, db, user, 201, token);
         }, ct);
@@ -118,7 +118,7 @@ public static class UsersEndpoints
             return document.Error;
         }
         var doc = document.Value;
-        var password = TakePassword(doc);
+        var passwordHash = HashPassword(doc);
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
             var (user, refusal) = await ScimHandlers.LoadForWriteAsync(
@@ -129,18 +129,7 @@ public static class UsersEndpoints
             }
             var replacement = (JsonObject)doc.DeepClone();
             replacement["active"] ??= user.Active; // PUT without "active" does not flip the user's status.
-            var refused = await StoreAsync(context, db, user, UserState.Of(user), replacement, deleted: false, token);
-            if (refused is not null)
-            {
-                return refused;
-            }
-            if (password is not null)
-            {
-                user.PasswordHash = PasswordHasher.Hash(password);
-            }
-            user.LastModified = DateTimeOffset.UtcNow;
-            await db.SaveChangesAsync(token);
-            return await Respond(context, db, user, 200, token);
+            return await UpdateAsync(context, db, user, replacement, passwordHash, token) ?? await Respond(context, db, user, 200, token);
         }, ct);
     }
 
@@ -167,18 +156,12 @@ public static class UsersEndpoints
             if (outcome.Value.DocumentChanged)
             {
                 var doc = outcome.Value.Document;
-                var password = TakePassword(doc);
-                var refused = await StoreAsync(context, db, user, UserState.Of(user), doc, deleted: false, token);
+                // A patched password is only known here; rare enough to hash inside the transaction.
+                var refused = await UpdateAsync(context, db, user, doc, HashPassword(doc), token);
                 if (refused is not null)
                 {
                     return refused;
                 }
-                if (password is not null)
-                {
-                    user.PasswordHash = PasswordHasher.Hash(password);
-                }
-                user.LastModified = DateTimeOffset.UtcNow;
-                await db.SaveChangesAsync(token);
             }
             return await Respond(context, db, user, 200, token);
         }, ct);
@@ -201,9 +184,7 @@ public static class UsersEndpoints
                 return refused;
             }
             // The record stays (deprovisioned, out of every SCIM read); memberships go, and each group's version moves.
-            await db.Database.ExecuteSqlAsync(
-                $"UPDATE groups SET last_modified = now() WHERE id IN (SELECT group_id FROM group_members WHERE member_id = {user.Id})", token);
-            await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE member_id = {user.Id}", token);
+            await MembershipWriter.LeaveAllGroupsAsync(db, user.Id, token);
             user.DeletedAt = DateTimeOffset.UtcNow;
             user.LastModified = user.DeletedAt.Value;
             await db.SaveChangesAsync(token);
@@ -242,10 +223,7 @@ public static class UsersEndpoints
         {
             return credits.Error;
         }
-        if (credits.Value is null && doc[AccountExtension.Urn] is JsonObject extension)
-        {
-            extension.Remove("creditLimit");
-        }
+        UserResource.SetCreditLimit(doc, credits.Value);
         UserResource.Store(user, doc);
         user.Role = role;
         user.ProductId = product?.Id;
@@ -259,11 +237,26 @@ public static class UsersEndpoints
         return null;
     }
 
-    private static string? TakePassword(JsonObject doc)
+    /// <summary>Stores a changed document of an existing user (PUT, PATCH) after the account rules allow it.</summary>
+    private static async Task<ScimError?> UpdateAsync(HttpContext context, ScimDbContext db, User user, JsonObject doc, string? passwordHash, CancellationToken ct)
+    {
+        var refused = await StoreAsync(context, db, user, UserState.Of(user), doc, deleted: false, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        user.PasswordHash = passwordHash ?? user.PasswordHash;
+        user.LastModified = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>Takes the write-only password out of the document and returns its slow hash (null when none was sent).</summary>
+    private static string? HashPassword(JsonObject doc)
     {
         var password = doc["password"]?.GetValue<string>();
         doc.Remove("password");
-        return password;
+        return password is null ? null : PasswordHasher.Hash(password);
     }
 
     private static Task<User?> Find(IQueryable<User> users, HttpContext context, string id, CancellationToken ct)
