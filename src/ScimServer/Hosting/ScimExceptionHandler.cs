@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
 namespace ScimServer.Hosting;
 
 /// <summary>
-/// The one handler for the unexpected: a SCIM 500 with no internals, the trace id logged and returned so an
+/// The one handler for the unexpected: a 503 when the database could not be reached, else a SCIM 500 with no internals, the trace id logged and returned so an
 /// operator can find the log line. Bad requests the framework itself rejects keep their 4xx status.
 /// </summary>
 internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) : IExceptionHandler
@@ -17,6 +18,14 @@ internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger)
         if (exception is BadHttpRequestException bad)
         {
             error = new ScimError(bad.StatusCode, bad.StatusCode == 400 ? ScimType.InvalidSyntax : null, "The request could not be read: " + bad.Message);
+        }
+        else if (TransientDatabaseError.Is(exception))
+        {
+            // Nothing was committed (the transaction never finished); IdPs retry a 503 that names a delay.
+            logger.LogWarning("Database unavailable on {Method} {Route} (trace {TraceId}): {Message}",
+                httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName, traceId, exception.GetBaseException().Message);
+            httpContext.Response.Headers.RetryAfter = "5";
+            error = new ScimError(503, null, $"The database is busy or unreachable; nothing was changed. Retry in a few seconds (trace id {traceId}).");
         }
         else
         {
