@@ -59,6 +59,13 @@ public static class TokenIssuer
         return token.ExpiresAt is { } expiry && expiry <= DateTimeOffset.UtcNow ? null : token;
     }
 
+    /// <summary>The token matching <paramref name="secret"/> whether live, revoked or expired (for the audit log), or null.</summary>
+    public static Task<ScimToken?> FindAnyAsync(ScimDbContext db, string secret, CancellationToken ct)
+    {
+        var hash = Hash(secret);
+        return db.ScimTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, ct);
+    }
+
     private static async Task<ScimConnection> ConnectionAsync(ScimDbContext db, Account account, IdentityProviderKind idp, CancellationToken ct)
     {
         var connection = idp == IdentityProviderKind.Other

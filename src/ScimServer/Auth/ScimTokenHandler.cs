@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ScimServer.Accounts;
+using ScimServer.Audit;
 using ScimServer.Hosting;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
@@ -31,6 +32,7 @@ internal sealed class ScimTokenHandler(
         var token = secret.Length is > 0 and <= 512 ? await TokenIssuer.FindAsync(db, secret, Context.RequestAborted) : null;
         if (token is null)
         {
+            await NoteFailureAsync(secret);
             return AuthenticateResult.Fail("The bearer token is not valid.");
         }
         var identity = new ClaimsIdentity(
@@ -38,8 +40,33 @@ internal sealed class ScimTokenHandler(
             new Claim(ScimTokenDefaults.AccountClaim, token.AccountId.ToString()),
             new Claim(ScimTokenDefaults.TokenClaim, token.Id.ToString()),
             new Claim(ScimTokenDefaults.ConnectionClaim, token.ConnectionId.ToString()),
+            new Claim(ScimTokenDefaults.TokenNameClaim, token.Name),
         ], ScimTokenDefaults.Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ScimTokenDefaults.Scheme));
+    }
+
+    /// <summary>
+    /// For the audit log: a revoked or expired token still names its account and connection (so that account's
+    /// operators see their IdP using a dead token); an unknown one is logged by its first characters only.
+    /// </summary>
+    private async Task NoteFailureAsync(string secret)
+    {
+        if (Context.RequestServices.GetService<AuditTrail>() is not { } trail)
+        {
+            return;
+        }
+        var dead = secret.Length is > 0 and <= 512 ? await TokenIssuer.FindAnyAsync(db, secret, Context.RequestAborted) : null;
+        if (dead is null)
+        {
+            trail.Actor = AuditActor.Anonymous(secret.Length > 11 ? secret[..11] + "…" : "(malformed)");
+            trail.Refusal = ("unknownToken", "The bearer token is unknown.");
+            return;
+        }
+        trail.Actor = AuditActor.ScimToken(dead.Id, dead.Name, dead.ConnectionId);
+        trail.AccountId = dead.AccountId;
+        trail.Refusal = dead.RevokedAt is not null
+            ? ("tokenRevoked", $"The token '{dead.Name}' ({dead.Prefix}…) was revoked at {dead.RevokedAt:O}.")
+            : ("tokenExpired", $"The token '{dead.Name}' ({dead.Prefix}…) expired at {dead.ExpiresAt:O}.");
     }
 
     // RFC 6750 §3: 401 with a Bearer challenge; the body is a SCIM Error (RFC 7644 §3.12).

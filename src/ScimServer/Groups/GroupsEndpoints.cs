@@ -1,3 +1,4 @@
+using ScimServer.Audit;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -93,8 +94,15 @@ public static class GroupsEndpoints
             }
             db.Groups.Add(group);
             await db.SaveChangesAsync(token);
-            var error = await new MembershipWriter(db, accountId, group.Id).AddAsync(members, token);
-            return error ?? await Respond(context, db, group, 201, token);
+            var writer = new MembershipWriter(db, accountId, group.Id);
+            Audit(context, group, null, doc);
+            var error = await writer.AddAsync(members, token);
+            if (error is not null)
+            {
+                return error;
+            }
+            Record(context, null, doc, writer);
+            return await Respond(context, db, group, 201, token);
         }, ct);
     }
 
@@ -117,6 +125,7 @@ public static class GroupsEndpoints
             }
             // PUT replaces everything, members included (RFC 7644 §3.5.1).
             var writer = new MembershipWriter(db, group.AccountId, group.Id);
+            var before = Audit(context, group, JsonNode.Parse(group.Data)!.AsObject(), doc);
             await writer.RemoveAllAsync(token);
             var error = await writer.AddAsync(members, token);
             if (error is not null)
@@ -129,6 +138,7 @@ public static class GroupsEndpoints
             }
             group.LastModified = DateTimeOffset.UtcNow;
             await db.SaveChangesAsync(token);
+            Record(context, before, doc, writer);
             return await Respond(context, db, group, 200, token);
         }, ct);
     }
@@ -148,12 +158,14 @@ public static class GroupsEndpoints
             {
                 return refusal!;
             }
-            var outcome = PatchApplier.Apply(JsonNode.Parse(group.Data)!.AsObject(), request.Value, Type, Deferred);
+            var before = JsonNode.Parse(group.Data)!.AsObject();
+            var writer = new MembershipWriter(db, group.AccountId, group.Id);
+            Audit(context, group, before, null);
+            var outcome = PatchApplier.Apply((JsonObject)before.DeepClone(), request.Value, Type, Deferred);
             if (!outcome.IsSuccess)
             {
                 return outcome.Error;
             }
-            var writer = new MembershipWriter(db, group.AccountId, group.Id);
             foreach (var operation in outcome.Value.Deferred)
             {
                 var error = await writer.ApplyAsync(operation, token);
@@ -170,6 +182,7 @@ public static class GroupsEndpoints
                 }
                 group.LastModified = DateTimeOffset.UtcNow; // One version change per request, whatever it touched.
                 await db.SaveChangesAsync(token);
+                Record(context, before, outcome.Value.Document, writer);
             }
             return ScimQuery.AsksForAttributes(context.Request)
                 ? await Respond(context, db, group, 200, token)
@@ -186,13 +199,33 @@ public static class GroupsEndpoints
             {
                 return refusal!;
             }
+            Audit(context, group, null, null);
             // Its own member rows go by cascade; where it was itself a member, the parents' versions move.
             await MembershipWriter.LeaveAllGroupsAsync(db, group.Id, token);
+            Record(context, JsonNode.Parse(group.Data)!.AsObject(), null, null);
             db.Groups.Remove(group);
             await db.SaveChangesAsync(token);
             return ScimResult.NoContent();
         }, ct);
 
+
+    /// <summary>Names the group the request is about (for its audit entry, even when refused); returns <paramref name="before"/>.</summary>
+    private static JsonObject? Audit(HttpContext context, Group group, JsonObject? before, JsonObject? after)
+    {
+        var name = after?["displayName"]?.GetValue<string>() ?? before?["displayName"]?.GetValue<string>() ?? group.DisplayName;
+        context.RequestServices.GetRequiredService<AuditTrail>().About("Group", group.Id, name);
+        return before;
+    }
+
+    private static void Record(HttpContext context, JsonObject? before, JsonObject? after, MembershipWriter? writer)
+    {
+        var changes = AuditDiff.Between(before, after) ?? [];
+        if (writer is { Log.Count: > 0 })
+        {
+            changes["members"] = writer.Log.DeepClone();
+        }
+        context.RequestServices.GetRequiredService<AuditTrail>().Record(changes);
+    }
 
     private static JsonArray? TakeMembers(JsonObject doc)
     {

@@ -25,6 +25,9 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
     /// <summary>Whether any membership row was added or removed.</summary>
     public bool Changed { get; private set; }
 
+    /// <summary>What was done to the members, for the audit log: each step with its ids (at most 100 listed) and rows touched.</summary>
+    public JsonArray Log { get; } = [];
+
     public async Task<ScimError?> ApplyAsync(DeferredOperation operation, CancellationToken ct)
     {
         switch (operation.Kind)
@@ -45,7 +48,7 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
                     // Ids that are not UUIDs cannot be members, so removing them is already done.
                     _ = invalid;
                     Track(await db.Database.ExecuteSqlAsync(
-                        $"DELETE FROM group_members WHERE group_id = {groupId} AND member_id = ANY({ids})", ct));
+                        $"DELETE FROM group_members WHERE group_id = {groupId} AND member_id = ANY({ids})", ct), "remove", ids);
                     return null;
                 }
                 await RemoveAllAsync(ct);
@@ -54,7 +57,7 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
     }
 
     public async Task RemoveAllAsync(CancellationToken ct) =>
-        Track(await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE group_id = {groupId}", ct));
+        Track(await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE group_id = {groupId}", ct), "removeAll");
 
     public async Task<ScimError?> AddAsync(JsonArray? values, CancellationToken ct)
     {
@@ -88,7 +91,7 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
             UNION ALL
             SELECT {groupId}, g.id, 'Group', {accountId}, now() FROM groups g WHERE g.account_id = {accountId} AND g.id = ANY({ids})
             ON CONFLICT (group_id, member_id) DO NOTHING
-            """, ct));
+            """, ct), "add", ids);
         return null;
     }
 
@@ -103,11 +106,25 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
             return predicate.Error with { ScimType = ScimType.InvalidPath };
         }
         var sql = $"DELETE FROM group_members m WHERE {source.Where} AND {predicate.Value}";
-        Track(await db.Database.ExecuteSqlRawAsync(sql, parameters.ToArray(), ct));
+        Track(await db.Database.ExecuteSqlRawAsync(sql, parameters.ToArray(), ct), "removeWhere", filter: Protocol.Filtering.FilterPrinter.Print(operation.Filter!));
         return null;
     }
 
-    private void Track(int rows) => Changed |= rows > 0;
+    private void Track(int rows, string step, Guid[]? ids = null, string? filter = null)
+    {
+        Changed |= rows > 0;
+        var entry = new JsonObject { ["op"] = step, ["rows"] = rows };
+        if (ids is not null)
+        {
+            entry["members"] = new JsonArray(ids.Take(100).Select(id => (JsonNode)id.ToString()).ToArray());
+            entry["requested"] = ids.Length;
+        }
+        if (filter is not null)
+        {
+            entry["filter"] = filter;
+        }
+        Log.Add(entry);
+    }
 
     private static Guid[] ParseIds(JsonArray values, out List<string> invalid)
     {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using ScimServer.Accounts;
+using ScimServer.Audit;
 using ScimServer.Auth;
 using ScimServer.Discovery;
 using ScimServer.Groups;
@@ -38,6 +39,7 @@ public static class ScimApplication
         services.AddSingleton<DemoBanner>();
         services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<WriteUnit>();
+        services.AddScoped<Audit.AuditTrail>();
         services.AddAuthentication(ScimTokenDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ScimTokenHandler>(ScimTokenDefaults.Scheme, null);
         services.AddAuthorization();
@@ -60,6 +62,8 @@ public static class ScimApplication
     public static void MapEndpoints(WebApplication app)
     {
         app.UseForwardedHeaders();
+        // Outside the exception handler, so a 500 or 503 it writes is recorded too.
+        app.UseAuditTrail();
         app.UseExceptionHandler();
         app.UseAuthentication();
         app.UseAuthorization();

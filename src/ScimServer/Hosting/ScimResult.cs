@@ -6,7 +6,7 @@ using ScimServer.Protocol.Messages;
 namespace ScimServer.Hosting;
 
 /// <summary>An <c>application/scim+json</c> response with optional ETag and Location headers.</summary>
-public sealed class ScimResult(int status, JsonNode? body, string? etag = null, string? location = null) : IResult
+public sealed class ScimResult(int status, JsonNode? body, string? etag = null, string? location = null, ScimError? error = null) : IResult
 {
     public const string MediaType = "application/scim+json";
 
@@ -15,7 +15,7 @@ public sealed class ScimResult(int status, JsonNode? body, string? etag = null, 
 
     public int Status { get; } = status;
 
-    public static ScimResult Error(ScimError error) => new(error.Status, ErrorMessage.ToJson(error));
+    public static ScimResult Error(ScimError error) => new(error.Status, ErrorMessage.ToJson(error), error: error);
 
     public static ScimResult NoContent(string? etag = null) => new(StatusCodes.Status204NoContent, null, etag);
 
@@ -23,6 +23,10 @@ public sealed class ScimResult(int status, JsonNode? body, string? etag = null, 
     {
         var response = httpContext.Response;
         response.StatusCode = Status;
+        if (error is not null)
+        {
+            Audit.AuditMiddleware.NoteRefusal(httpContext, error.ScimType, error.Detail);
+        }
         if (etag is not null)
         {
             response.Headers.ETag = etag;

@@ -12,14 +12,14 @@ public static class ApiProblem
     public static IResult From(ScimError error) => Result(error.Status, error.ScimType ?? Code(error.Status), error.Detail);
 
     public static IResult Result(int status, string code, string detail) =>
-        Results.Problem(new ProblemDetails
+        new Noted(code, detail, Results.Problem(new ProblemDetails
         {
             Status = status,
             Title = Title(status),
             Detail = detail,
             Type = $"https://scimserver.dev/problems/{code}",
             Extensions = { ["code"] = code },
-        });
+        }));
 
     public static Task Write(HttpContext context, int status, string code, string detail) =>
         Result(status, code, detail).ExecuteAsync(context);
@@ -45,4 +45,14 @@ public static class ApiProblem
         429 => "Too many attempts",
         _ => "Error",
     };
+
+    /// <summary>Tells the audit log why the request was refused, then writes the problem.</summary>
+    private sealed class Noted(string code, string detail, IResult problem) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            Audit.AuditMiddleware.NoteRefusal(httpContext, code, detail);
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 }

@@ -82,6 +82,10 @@ public static class OperatorAuth
         principal.FindFirstValue(KindClaim) == nameof(OperatorKind.Staff)
         || principal.FindFirstValue(AccountClaim) == accountId.ToString();
 
+    /// <summary>The account of an account Admin (null for staff).</summary>
+    public static Guid? OperatorAccount(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(AccountClaim), out var account) ? account : null;
+
     public static bool IsStaff(this ClaimsPrincipal principal) => principal.FindFirstValue(KindClaim) == nameof(OperatorKind.Staff);
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ScimServer.Audit;
 using ScimServer.Credits;
 using ScimServer.Persistence;
 using ScimServer.Users;
@@ -16,6 +17,8 @@ public static class OperatorEndpoints
         account.MapAccountSettings();
         account.MapCredits();
         account.MapUserLifecycle();
+        account.MapAccountAudit();
+        api.MapServerAudit();
     }
 }
 
@@ -27,7 +30,15 @@ internal sealed class AccountScopeFilter : IEndpointFilter
         var http = context.HttpContext;
         var accountId = Guid.Parse((string)http.GetRouteValue("accountId")!);
         var db = http.RequestServices.GetRequiredService<ScimDbContext>();
-        return http.User.CanManage(accountId) && await db.Accounts.AnyAsync(a => a.Id == accountId, http.RequestAborted)
+        if (!http.User.CanManage(accountId))
+        {
+            // Recorded in the operator's own account: its admins see who probed other accounts.
+            var trail = http.RequestServices.GetRequiredService<AuditTrail>();
+            trail.AccountId = http.User.OperatorAccount();
+            trail.Refusal = (AuditMiddleware.TenantMismatch, $"Operator asked for account '{accountId}', which it may not see.");
+            return ApiProblem.NotFound($"Account '{accountId}'");
+        }
+        return await db.Accounts.AnyAsync(a => a.Id == accountId, http.RequestAborted)
             ? await next(context)
             : ApiProblem.NotFound($"Account '{accountId}'");
     }

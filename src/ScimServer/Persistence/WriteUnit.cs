@@ -12,7 +12,7 @@ namespace ScimServer.Persistence;
 /// on serialization failures, deadlocks and lost races on the row version. A request that sent If-Match is
 /// not retried after a lost race: its precondition no longer holds, so it gets 412.
 /// </summary>
-public sealed class WriteUnit(ScimDbContext db)
+public sealed class WriteUnit(ScimDbContext db, Audit.AuditTrail audit)
 {
     private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
@@ -30,24 +30,26 @@ public sealed class WriteUnit(ScimDbContext db)
 
     public async Task<ScimResult> RunAsync(bool hasPrecondition, Func<CancellationToken, Task<ScimResult>> work, CancellationToken ct)
     {
-        var outcome = await RunCoreAsync(hasPrecondition, work, result => result.Status < 400, ct);
+        var outcome = await RunCoreAsync(hasPrecondition, work, result => result.Status < 400 ? result.Status : null, ct);
         return outcome.IsSuccess ? outcome.Value : outcome.Error;
     }
 
     /// <summary>The same unit of work for operator operations: committed only when <paramref name="work"/> succeeds.</summary>
     public async Task<Result<T>> RunAsync<T>(Func<CancellationToken, Task<Result<T>>> work, CancellationToken ct)
     {
-        var outcome = await RunCoreAsync(false, work, result => result.IsSuccess, ct);
+        var outcome = await RunCoreAsync(false, work, result => result.IsSuccess ? 200 : null, ct);
         return outcome.IsSuccess ? outcome.Value : outcome.Error;
     }
 
-    private async Task<Result<T>> RunCoreAsync<T>(bool hasPrecondition, Func<CancellationToken, Task<T>> work, Func<T, bool> commit, CancellationToken ct)
+    /// <param name="committed">The status of a result that commits, or null for one that rolls back.</param>
+    private async Task<Result<T>> RunCoreAsync<T>(bool hasPrecondition, Func<CancellationToken, Task<T>> work, Func<T, int?> committed, CancellationToken ct)
     {
         try
         {
             return Result<T>.Ok(await Retry.ExecuteAsync(async token =>
             {
                 db.ChangeTracker.Clear();
+                audit.Discard();
                 await using var transaction = await db.Database.BeginTransactionAsync(token);
                 T result;
                 try
@@ -58,9 +60,15 @@ public sealed class WriteUnit(ScimDbContext db)
                 {
                     throw new RetryableConflictException();
                 }
-                if (commit(result))
+                if (committed(result) is { } status)
                 {
+                    // The audit entries go in the same transaction: they exist exactly when the change does.
+                    await audit.FlushAsync(db, status, token);
                     await transaction.CommitAsync(token);
+                }
+                else
+                {
+                    audit.Discard();
                 }
                 return result;
             }, ct));

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
+using ScimServer.Audit;
 using ScimServer.Auth;
 using ScimServer.Credits;
 using ScimServer.Groups;
@@ -97,7 +98,7 @@ public static class UsersEndpoints
             {
                 db.Users.Add(user);
             }
-            var refused = await StoreAsync(context, db, user, existing is null ? null : UserState.Of(existing), doc, deleted: false, token);
+            var refused = await StoreAsync(context, db, user, existing is null ? null : UserState.Of(existing), doc, deleted: false, passwordHash is not null, token);
             if (refused is not null)
             {
                 return refused;
@@ -178,7 +179,7 @@ public static class UsersEndpoints
             }
             var doc = JsonNode.Parse(user.Data)!.AsObject();
             doc["active"] = false;
-            var refused = await StoreAsync(context, db, user, UserState.Of(user), doc, deleted: true, token);
+            var refused = await StoreAsync(context, db, user, UserState.Of(user), doc, deleted: true, passwordChanged: false, token);
             if (refused is not null)
             {
                 return refused;
@@ -198,8 +199,11 @@ public static class UsersEndpoints
     /// null for a new user; a deleted user coming back is checked like a new one.
     /// </summary>
     private static async Task<ScimError?> StoreAsync(
-        HttpContext context, ScimDbContext db, User user, UserState? before, JsonObject doc, bool deleted, CancellationToken ct)
+        HttpContext context, ScimDbContext db, User user, UserState? before, JsonObject doc, bool deleted, bool passwordChanged, CancellationToken ct)
     {
+        var audit = context.RequestServices.GetRequiredService<AuditTrail>();
+        audit.About("User", user.Id, doc["userName"]?.GetValue<string>() ?? user.UserName);
+        var previous = before is null ? null : JsonNode.Parse(user.Data)!.AsObject();
         var policy = new UserPolicy(db, ScimAccessFilter.Account(context));
         var assignment = await policy.AssignAsync(doc, before is { Deleted: false } ? before : null, ct);
         if (!assignment.IsSuccess)
@@ -225,6 +229,12 @@ public static class UsersEndpoints
         }
         UserResource.SetCreditLimit(doc, credits.Value);
         UserResource.Store(user, doc);
+        var changes = AuditDiff.Between(previous, doc) ?? [];
+        if (passwordChanged)
+        {
+            changes["password"] = new JsonObject { ["before"] = null, ["after"] = AuditDiff.Redacted };
+        }
+        audit.Record(changes);
         user.Role = role;
         user.ProductId = product?.Id;
         user.CreditLimit = credits.Value;
@@ -240,7 +250,7 @@ public static class UsersEndpoints
     /// <summary>Stores a changed document of an existing user (PUT, PATCH) after the account rules allow it.</summary>
     private static async Task<ScimError?> UpdateAsync(HttpContext context, ScimDbContext db, User user, JsonObject doc, string? passwordHash, CancellationToken ct)
     {
-        var refused = await StoreAsync(context, db, user, UserState.Of(user), doc, deleted: false, ct);
+        var refused = await StoreAsync(context, db, user, UserState.Of(user), doc, deleted: false, passwordHash is not null, ct);
         if (refused is not null)
         {
             return refused;

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+
+namespace ScimServer.Audit;
+
+/// <summary>Writes audit entries as CSV or JSON lines, one entry at a time (an export never holds the log in memory).</summary>
+public static class AuditExport
+{
+    public static readonly string[] Formats = ["csv", "jsonl"];
+
+    private static readonly string[] Columns =
+    [
+        "seq", "at", "accountId", "actorType", "actorId", "actorName", "connectionId", "action", "targetType", "targetId",
+        "targetName", "outcome", "status", "code", "detail", "changes", "requestId", "traceId", "clientAddress", "erasedAt",
+    ];
+
+    public static string MediaType(string format) => format == "csv" ? "text/csv; charset=utf-8" : "application/jsonl; charset=utf-8";
+
+    public static async Task<long> WriteAsync(IAsyncEnumerable<AuditEntry> entries, string format, Stream output, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+        long count = 0;
+        if (format == "csv")
+        {
+            // The CSV writer fills a string per record, written on asynchronously (Kestrel refuses synchronous writes).
+            var record = new StringWriter(CultureInfo.InvariantCulture);
+            using var csv = CsvWriter.Create(record, null, true);
+            foreach (var column in Columns)
+            {
+                csv.WriteField(column);
+            }
+            csv.EndRecord();
+            await foreach (var entry in entries.WithCancellation(ct))
+            {
+                var row = AuditQuery.Render(entry);
+                foreach (var column in Columns)
+                {
+                    csv.WriteField(row[column] switch
+                    {
+                        null => "",
+                        System.Text.Json.Nodes.JsonValue v when v.TryGetValue<string>(out var s) => s,
+                        var node => node.ToJsonString(),
+                    });
+                }
+                csv.EndRecord();
+                csv.Flush();
+                await writer.WriteAsync(record.ToString());
+                record.GetStringBuilder().Clear();
+                count++;
+            }
+            csv.Flush();
+            await writer.WriteAsync(record.ToString());
+        }
+        else
+        {
+            await foreach (var entry in entries.WithCancellation(ct))
+            {
+                await writer.WriteLineAsync(AuditQuery.Render(entry).ToJsonString());
+                count++;
+            }
+        }
+        await writer.FlushAsync(ct);
+        return count;
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Auth;
+using ScimServer.Persistence;
+
+namespace ScimServer.Audit;
+
+/// <summary>
+/// Gives each SCIM, operator API and sign-in request its <see cref="AuditTrail"/>, and records every request
+/// that ends in an error status (refusals by the account rules, bad input, authentication failures, another
+/// account's ids) once the status is known. Successful changes are recorded by the unit of work itself.
+/// </summary>
+public static class AuditMiddleware
+{
+    public const string TenantMismatch = "tenantMismatch";
+
+    public static void UseAuditTrail(this WebApplication app) => app.Use(InvokeAsync);
+
+    /// <summary>Called by whatever writes an error response (SCIM errors, problem details).</summary>
+    public static void NoteRefusal(HttpContext context, string? code, string detail)
+    {
+        if (context.RequestServices.GetService<AuditTrail>() is { } trail)
+        {
+            trail.Refusal = (trail.Refusal?.Code ?? code, detail);
+        }
+    }
+
+    private static async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!Audited(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+        var trail = context.RequestServices.GetRequiredService<AuditTrail>();
+        trail.Begin(context);
+        await next(context);
+        var status = context.Response.StatusCode;
+        if (status < 400 || trail.Written)
+        {
+            return;
+        }
+        var db = context.RequestServices.GetRequiredService<ScimDbContext>();
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditMiddleware));
+        try
+        {
+            var code = status == 404 && await IsAnotherAccountsResourceAsync(context, db) ? TenantMismatch : null;
+            await trail.RecordRefusalAsync(db, status, code, CancellationToken.None);
+        }
+        catch (Exception e) when (TransientDatabaseError.Is(e) || e is Npgsql.NpgsqlException or DbUpdateException or InvalidOperationException)
+        {
+            // The response is already sent; a database that is down cannot take the entry either.
+            logger.LogWarning("Could not write the audit entry of a {Status} answer (request {RequestId}): {Message}",
+                status, context.TraceIdentifier, e.GetBaseException().Message);
+        }
+    }
+
+    private static bool Audited(PathString path) =>
+        path.StartsWithSegments(Hosting.ScimUrls.Prefix) || path.StartsWithSegments("/api") || path.StartsWithSegments("/authenticate");
+
+    /// <summary>A SCIM token asked for an id that exists, but in another account: worth an operator's attention.</summary>
+    private static async Task<bool> IsAnotherAccountsResourceAsync(HttpContext context, ScimDbContext db)
+    {
+        if (context.GetRouteValue("id") is not string text || !Guid.TryParse(text, out var id)
+            || !Guid.TryParse(context.User.FindFirst(ScimTokenDefaults.AccountClaim)?.Value, out var account))
+        {
+            return false;
+        }
+        return await db.Database.SqlQuery<bool>($"""
+            SELECT EXISTS (SELECT 1 FROM users WHERE id = {id} AND account_id <> {account})
+                OR EXISTS (SELECT 1 FROM groups WHERE id = {id} AND account_id <> {account}) AS "Value"
+            """).SingleAsync();
+    }
+}
