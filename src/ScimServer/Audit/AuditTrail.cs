@@ -58,6 +58,11 @@ public sealed class AuditTrail
     /// <summary>Writes the recorded changes in the caller's transaction.</summary>
     public async Task FlushAsync(ScimDbContext db, int status, CancellationToken ct)
     {
+        if (_pending.Count == 0 && _http is not null && !HttpMethods.IsGet(_http.Request.Method))
+        {
+            // A committed request that named no change of its own still leaves its trace (what, who, on what).
+            _pending.Add(new Pending(null, null, Subject ?? RouteSubject(), null));
+        }
         if (_pending.Count == 0)
         {
             return;

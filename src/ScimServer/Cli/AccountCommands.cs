@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
+using ScimServer.Audit;
 using ScimServer.Auth;
 using ScimServer.Credits;
 using ScimServer.OperatorApi;
@@ -46,6 +47,7 @@ internal static class AccountCommands
         {
             require = requireText switch { "on" => true, "off" => false, _ => throw Bad("--require-sso: on or off") };
         }
+        var before = (account.SsoIdp, account.SsoStatus, account.RequireSso);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var result = await SsoSettings.ApplyAsync(db, account.Id, new SsoChange(idp, status, require), ct);
         if (!result.IsSuccess)
@@ -53,8 +55,10 @@ internal static class AccountCommands
             Console.Error.WriteLine(result.Error.Detail);
             return 2;
         }
-        await transaction.CommitAsync(ct);
         var a = result.Value;
+        await AuditCommands.RecordAsync(db, account.Id, "cli.account.sso", "Account", account.Id, null,
+            AuditDiff.Of(("ssoIdp", before.SsoIdp, a.SsoIdp), ("ssoStatus", before.SsoStatus, a.SsoStatus), ("requireSso", before.RequireSso, a.RequireSso)), ct);
+        await transaction.CommitAsync(ct);
         Console.WriteLine($"idp={a.SsoIdp} status={a.SsoStatus} requireSso={(a.RequireSso ? "on" : "off")}");
         return 0;
     }
@@ -67,8 +71,11 @@ internal static class AccountCommands
             return 2;
         }
         long? credits = Option(args, "--credits") is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : null;
+        var before = (account.CreditPool, account.CreditsUsed);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var pool = await new CreditBook(db).RenewAsync(account.Id, credits, DateTimeOffset.UtcNow, ct);
+        await AuditCommands.RecordAsync(db, account.Id, "cli.account.renew", "Account", account.Id, null,
+            AuditDiff.Of(("creditPool", before.CreditPool, pool.Total), ("creditsUsed", before.CreditsUsed, pool.Used)), ct);
         await transaction.CommitAsync(ct);
         Console.WriteLine($"total={pool.Total} used={pool.Used} reserved={pool.Reserved} available={pool.Available}");
         return 0;
@@ -92,7 +99,7 @@ internal static class AccountCommands
             Console.Error.WriteLine("SCIM_OPERATOR_PASSWORD must be at least 12 characters.");
             return 2;
         }
-        db.Operators.Add(new Operator
+        var op = new Operator
         {
             Id = Guid.CreateVersion7(),
             UserName = userName.Trim(),
@@ -100,10 +107,15 @@ internal static class AccountCommands
             Kind = account is null ? OperatorKind.Staff : OperatorKind.AccountAdmin,
             AccountId = account?.Id,
             Created = DateTimeOffset.UtcNow,
-        });
+        };
+        db.Operators.Add(op);
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await AuditCommands.RecordAsync(db, account?.Id ?? Guid.Empty, "cli.operator.create", "Operator", op.Id, op.UserName,
+                AuditDiff.Of(("kind", null, op.Kind)), ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateException)
         {

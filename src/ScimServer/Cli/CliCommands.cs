@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimServer.Accounts;
+using ScimServer.Audit;
 using ScimServer.Hosting;
 using ScimServer.Persistence;
 
@@ -29,10 +30,16 @@ public static class CliCommands
           token create <account id|name> [--name <label>] [--expires-days <n>]
                                                 mint a SCIM token; prints only the token
           token revoke <token id>               revoke a token at once, on every server process
+          audit verify [--account <id|name|server>] [--file <archive.jsonl>]
+                                                check the hash chains (exit 3 when one is broken)
+          audit export --account <id|name|server> [--format jsonl|csv] [--from yyyy-MM-dd] [--to yyyy-MM-dd]
+                                                write the audit log to stdout
+          audit archive --out <dir> [--before yyyy-MM-dd] [--account <id|name|server>]
+                                                move old entries to files (default: older than Audit:RetentionDays)
           db stop                               stop the project-local PostgreSQL
         """;
 
-    private static readonly HashSet<string> Commands = ["migrate", "account", "token", "operator", "db", "help", "--help"];
+    private static readonly HashSet<string> Commands = ["migrate", "account", "token", "operator", "audit", "db", "help", "--help"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -65,7 +72,16 @@ public static class CliCommands
                         Console.Error.WriteLine(Usage);
                         return 2;
                     }
-                    await WithDatabase(host, ct, async db => Console.WriteLine((await AccountSetup.CreateAsync(db, spec, ct)).Id));
+                    await WithDatabase(host, ct, async db =>
+                    {
+                        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                        var account = await AccountSetup.CreateAsync(db, spec, ct);
+                        await AuditCommands.RecordAsync(db, account.Id, "cli.account.create", "Account", account.Id, null,
+                            AuditDiff.Of(("name", null, spec.Name), ("tier", null, spec.Tier), ("domains", null, spec.Domains),
+                                ("products", null, spec.Products.Select(p => $"{p.Code}:{p.Seats}").ToArray()), ("creditPool", null, spec.CreditPool)), ct);
+                        await transaction.CommitAsync(ct);
+                        Console.WriteLine(account.Id);
+                    });
                     return 0;
                 case ["account", "sso", var accountRef, ..]:
                     return await WithDatabase(host, ct, db => AccountCommands.SsoAsync(db, accountRef, args, ct));
@@ -83,25 +99,45 @@ public static class CliCommands
                         var label = Option(args, "--name") ?? "cli";
                         var days = Option(args, "--expires-days");
                         DateTimeOffset? expires = days is null ? null : DateTimeOffset.UtcNow.AddDays(int.Parse(days, System.Globalization.CultureInfo.InvariantCulture));
+                        await using var transaction = await db.Database.BeginTransactionAsync(ct);
                         var token = await TokenIssuer.MintAsync(db, account.Id, label, expires, ct);
                         if (!token.IsSuccess)
                         {
                             Console.Error.WriteLine(token.Error.Detail);
                             return 2;
                         }
+                        var minted = (await TokenIssuer.FindAsync(db, token.Value, ct))!;
+                        await AuditCommands.RecordAsync(db, account.Id, "cli.token.create", "ScimToken", minted.Id, minted.Name,
+                            AuditDiff.Of(("prefix", null, minted.Prefix), ("expiresAt", null, minted.ExpiresAt)), ct);
+                        await transaction.CommitAsync(ct);
                         Console.WriteLine(token.Value);
                         return 0;
                     });
                 case ["token", "revoke", var tokenId]:
                     return await WithDatabase(host, ct, async db =>
                     {
-                        var revoked = Guid.TryParse(tokenId, out var id)
-                            ? await db.ScimTokens.Where(t => t.Id == id && t.RevokedAt == null)
-                                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, DateTimeOffset.UtcNow), ct)
-                            : 0;
-                        Console.Error.WriteLine(revoked == 1 ? "Token revoked." : $"No live token with id '{tokenId}'.");
-                        return revoked == 1 ? 0 : 2;
+                        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                        var token = Guid.TryParse(tokenId, out var id) ? await db.ScimTokens.FirstOrDefaultAsync(t => t.Id == id && t.RevokedAt == null, ct) : null;
+                        if (token is null)
+                        {
+                            Console.Error.WriteLine($"No live token with id '{tokenId}'.");
+                            return 2;
+                        }
+                        token.RevokedAt = DateTimeOffset.UtcNow;
+                        await db.SaveChangesAsync(ct);
+                        await AuditCommands.RecordAsync(db, token.AccountId, "cli.token.revoke", "ScimToken", token.Id, token.Name,
+                            AuditDiff.Of(("revokedAt", null, token.RevokedAt)), ct);
+                        await transaction.CommitAsync(ct);
+                        Console.Error.WriteLine("Token revoked.");
+                        return 0;
                     });
+                case ["audit", "verify", ..]:
+                    return await WithDatabase(host, ct, db => AuditCommands.VerifyAsync(db, args, ct));
+                case ["audit", "export", ..]:
+                    return await WithDatabase(host, ct, db => AuditCommands.ExportAsync(db, args, ct));
+                case ["audit", "archive", ..]:
+                    var retention = builder.Configuration.GetValue("Audit:RetentionDays", 0);
+                    return await WithDatabase(host, ct, db => AuditCommands.ArchiveAsync(db, args, retention, ct));
                 default:
                     Console.Error.WriteLine(Usage);
                     return args is ["help"] or ["--help"] ? 0 : 2;

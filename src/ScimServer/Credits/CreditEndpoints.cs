@@ -1,3 +1,4 @@
+using ScimServer.Audit;
 using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
@@ -35,11 +36,24 @@ public static class CreditEndpoints
             ? Results.Ok(balance)
             : ApiProblem.NotFound($"User '{userId}'");
 
-    internal static async Task<IResult> Consume(Guid accountId, Guid userId, ConsumeBody body, WriteUnit unit, ScimDbContext db, CancellationToken ct) =>
-        ApiProblem.Answer(await unit.RunAsync(token => new CreditBook(db).ConsumeAsync(accountId, userId, body.Amount, DateTimeOffset.UtcNow, token), ct));
+    internal static async Task<IResult> Consume(Guid accountId, Guid userId, ConsumeBody body, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>
+        ApiProblem.Answer(await unit.RunAsync(async token => Audited(audit, userId,
+            await new CreditBook(db).ConsumeAsync(accountId, userId, body.Amount, DateTimeOffset.UtcNow, token), ("consumed", null, body.Amount)), ct));
 
-    internal static async Task<IResult> Reset(Guid accountId, Guid userId, WriteUnit unit, ScimDbContext db, CancellationToken ct) =>
-        ApiProblem.Answer(await unit.RunAsync(token => new CreditBook(db).ResetAsync(accountId, userId, DateTimeOffset.UtcNow, token), ct));
+    internal static async Task<IResult> Reset(Guid accountId, Guid userId, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>
+        ApiProblem.Answer(await unit.RunAsync(async token => Audited(audit, userId,
+            await new CreditBook(db).ResetAsync(accountId, userId, DateTimeOffset.UtcNow, token), ("reset", null, true)), ct));
+
+    /// <summary>Records a credit movement of a user with its outcome (usage and limit after it).</summary>
+    private static Result<CreditBalance> Audited(AuditTrail audit, Guid userId, Result<CreditBalance> result, (string, object?, object?) movement)
+    {
+        audit.About("User", userId, null);
+        if (result.IsSuccess)
+        {
+            audit.Record(AuditDiff.Of(movement, ("used", null, result.Value.Used), ("limit", null, result.Value.Limit)));
+        }
+        return result;
+    }
 
     internal static async Task<IResult> Renew(Guid accountId, RenewBody? body, HttpContext context, WriteUnit unit, ScimDbContext db, CancellationToken ct)
     {
@@ -56,10 +70,11 @@ public static class CreditEndpoints
         return Results.Ok(View(pool.Value!));
     }
 
-    internal static async Task<IResult> SetLimit(Guid accountId, Guid userId, LimitBody body, WriteUnit unit, ScimDbContext db, CancellationToken ct) =>
+    internal static async Task<IResult> SetLimit(Guid accountId, Guid userId, LimitBody body, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>
         body.Limit < 0
             ? ApiProblem.Result(400, "invalid", "limit cannot be negative; send null to clear it.")
-            : ApiProblem.Answer(await unit.RunAsync(token => new CreditBook(db).SetLimitAsync(accountId, userId, body.Limit, DateTimeOffset.UtcNow, token), ct));
+            : ApiProblem.Answer(await unit.RunAsync(async token => Audited(audit, userId,
+                await new CreditBook(db).SetLimitAsync(accountId, userId, body.Limit, DateTimeOffset.UtcNow, token), ("limitSet", null, body.Limit)), ct));
 
     private static object View(PoolState pool) => new { total = pool.Total, used = pool.Used, reserved = pool.Reserved, available = pool.Available };
 }

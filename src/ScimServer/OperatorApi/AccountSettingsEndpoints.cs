@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
+using ScimServer.Audit;
 using ScimServer.Persistence;
 
 namespace ScimServer.OperatorApi;
@@ -22,9 +23,20 @@ public static class AccountSettingsEndpoints
         return account is null ? ApiProblem.NotFound($"Account '{accountId}'") : Results.Ok(View(account));
     }
 
-    internal static async Task<IResult> PutSso(Guid accountId, SsoBody body, WriteUnit unit, ScimDbContext db, CancellationToken ct)
+    internal static async Task<IResult> PutSso(Guid accountId, SsoBody body, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct)
     {
-        var result = await unit.RunAsync(token => SsoSettings.ApplyAsync(db, accountId, new SsoChange(body.Idp, body.Status, body.RequireSso), token), ct);
+        var result = await unit.RunAsync(async token =>
+        {
+            var before = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, token);
+            audit.About("Account", accountId, null);
+            var after = await SsoSettings.ApplyAsync(db, accountId, new SsoChange(body.Idp, body.Status, body.RequireSso), token);
+            if (after.IsSuccess)
+            {
+                audit.Record(AuditDiff.Of(("ssoIdp", before.SsoIdp, after.Value.SsoIdp), ("ssoStatus", before.SsoStatus, after.Value.SsoStatus),
+                    ("requireSso", before.RequireSso, after.Value.RequireSso)));
+            }
+            return after;
+        }, ct);
         return result.IsSuccess ? Results.Ok(View(result.Value)) : ApiProblem.From(result.Error);
     }
 

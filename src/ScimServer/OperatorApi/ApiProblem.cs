@@ -11,15 +11,22 @@ public static class ApiProblem
 
     public static IResult From(ScimError error) => Result(error.Status, error.ScimType ?? Code(error.Status), error.Detail);
 
-    public static IResult Result(int status, string code, string detail) =>
-        new Noted(code, detail, Results.Problem(new ProblemDetails
+    public static IResult Result(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails
         {
             Status = status,
             Title = Title(status),
             Detail = detail,
             Type = $"https://scimserver.dev/problems/{code}",
             Extensions = { ["code"] = code },
-        }));
+        };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+        return new Noted(code, detail, Results.Problem(problem));
+    }
 
     public static Task Write(HttpContext context, int status, string code, string detail) =>
         Result(status, code, detail).ExecuteAsync(context);
@@ -42,6 +49,8 @@ public static class ApiProblem
         403 => "Refused by the account rules",
         404 => "Not found",
         409 => "Conflict",
+        413 => "Too large",
+        422 => "Not processed",
         429 => "Too many attempts",
         _ => "Error",
     };

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Audit;
 using ScimServer.Credits;
+using ScimServer.Groups;
 using ScimServer.Persistence;
 using ScimServer.Users;
 
@@ -14,7 +15,13 @@ public static class OperatorEndpoints
         app.MapSignIn();
         var api = app.MapGroup("/api").RequireAuthorization(OperatorAuth.Policy).WithTags("Operator API");
         var account = api.MapGroup("/accounts/{accountId:guid}").AddEndpointFilter<AccountScopeFilter>();
+        api.MapAccounts(account);
         account.MapAccountSettings();
+        account.MapTokens();
+        account.MapUserAdmin();
+        account.MapUserCsv();
+        account.MapTeams();
+        account.MapDashboard();
         account.MapCredits();
         account.MapUserLifecycle();
         account.MapAccountAudit();

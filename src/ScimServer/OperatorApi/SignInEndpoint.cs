@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ScimServer.Audit;
 using ScimServer.Auth;
 using ScimServer.Persistence;
 
@@ -21,7 +22,7 @@ public static class SignInEndpoint
     public static void MapSignIn(this WebApplication app) =>
         app.MapPost("/authenticate", Authenticate).WithTags("Operator API").WithName("Authenticate").AllowAnonymous();
 
-    internal static async Task<IResult> Authenticate(Credentials? body, HttpContext context, ScimDbContext db, OperatorSigningKey key, CancellationToken ct)
+    internal static async Task<IResult> Authenticate(Credentials? body, HttpContext context, ScimDbContext db, OperatorSigningKey key, AuditTrail audit, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(body?.Username) || string.IsNullOrEmpty(body.Password))
         {
@@ -30,6 +31,9 @@ public static class SignInEndpoint
         var name = body.Username.Trim().ToLowerInvariant();
         var op = await db.Operators.FirstOrDefaultAsync(o => o.UserName.ToLower() == name, ct);
         var now = DateTimeOffset.UtcNow;
+        // A failure is recorded by the audit middleware: in the operator's account when the name is known.
+        audit.Actor = op is null ? AuditActor.Anonymous(name) : new AuditActor("Operator", op.Id.ToString(), op.UserName);
+        audit.AccountId = op?.AccountId ?? Guid.Empty;
         if (op?.LockedUntil is { } locked && locked > now)
         {
             var wait = (int)Math.Ceiling((locked - now).TotalSeconds);
@@ -53,7 +57,14 @@ public static class SignInEndpoint
         }
         op.FailedSignIns = 0;
         op.LockedUntil = null;
-        await db.SaveChangesAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            audit.About("Operator", op.Id, op.UserName);
+            audit.Record(null);
+            await audit.FlushAsync(db, 200, ct);
+            await transaction.CommitAsync(ct);
+        }
         var (jwt, expiresAt) = OperatorAuth.Issue(op, key.Key);
         return Results.Ok(new { jwt, expiresAt, tokenType = "Bearer" });
     }

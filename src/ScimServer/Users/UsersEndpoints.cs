@@ -193,59 +193,10 @@ public static class UsersEndpoints
         }, ct);
 
 
-    /// <summary>
-    /// Applies the account rules to the user's new document (role, product, domain, seats, last Admin) and,
-    /// when they allow it, stores the document and the columns derived from it. <paramref name="before"/> is
-    /// null for a new user; a deleted user coming back is checked like a new one.
-    /// </summary>
-    private static async Task<ScimError?> StoreAsync(
-        HttpContext context, ScimDbContext db, User user, UserState? before, JsonObject doc, bool deleted, bool passwordChanged, CancellationToken ct)
-    {
-        var audit = context.RequestServices.GetRequiredService<AuditTrail>();
-        audit.About("User", user.Id, doc["userName"]?.GetValue<string>() ?? user.UserName);
-        var previous = before is null ? null : JsonNode.Parse(user.Data)!.AsObject();
-        var policy = new UserPolicy(db, ScimAccessFilter.Account(context));
-        var assignment = await policy.AssignAsync(doc, before is { Deleted: false } ? before : null, ct);
-        if (!assignment.IsSuccess)
-        {
-            return assignment.Error;
-        }
-        var (role, product, limit) = assignment.Value;
-        var active = doc["active"]?.GetValueKind() != System.Text.Json.JsonValueKind.False;
-        var after = new UserState(doc["userName"]!.GetValue<string>(), active, deleted, role, product?.Id);
-        var refused = await policy.CheckAsync(user.Id, before, after, ct);
-        if (refused is not null)
-        {
-            return refused;
-        }
-        // Rule 3 and 8: the user's own credit allocation follows them in and out of the active set.
-        var liveBefore = before is { Active: true, Deleted: false };
-        var liveAfter = active && !deleted;
-        var credits = await new CreditBook(db).RebalanceAsync(
-            user.AccountId, user.Id, user.CreditsUsed, (liveBefore, liveBefore ? user.CreditLimit : null), (liveAfter, limit), ct);
-        if (!credits.IsSuccess)
-        {
-            return credits.Error;
-        }
-        UserResource.SetCreditLimit(doc, credits.Value);
-        UserResource.Store(user, doc);
-        var changes = AuditDiff.Between(previous, doc) ?? [];
-        if (passwordChanged)
-        {
-            changes["password"] = new JsonObject { ["before"] = null, ["after"] = AuditDiff.Redacted };
-        }
-        audit.Record(changes);
-        user.Role = role;
-        user.ProductId = product?.Id;
-        user.CreditLimit = credits.Value;
-        // Whatever IdP writes a user has them assigned: that is their way in when SSO is required (rule 7).
-        user.ConnectionId ??= context.User.ConnectionId();
-        if (liveAfter && !liveBefore && user.LastLogin is null)
-        {
-            user.InvitedAt = DateTimeOffset.UtcNow; // A new or returning user who never signed in gets a fresh invitation.
-        }
-        return null;
-    }
+    private static Task<ScimError?> StoreAsync(
+        HttpContext context, ScimDbContext db, User user, UserState? before, JsonObject doc, bool deleted, bool passwordChanged, CancellationToken ct) =>
+        new UserWriter(db, ScimAccessFilter.Account(context), context.RequestServices.GetRequiredService<AuditTrail>(), context.User.ConnectionId())
+            .StoreAsync(user, before, doc, deleted, passwordChanged, ct);
 
     /// <summary>Stores a changed document of an existing user (PUT, PATCH) after the account rules allow it.</summary>
     private static async Task<ScimError?> UpdateAsync(HttpContext context, ScimDbContext db, User user, JsonObject doc, string? passwordHash, CancellationToken ct)

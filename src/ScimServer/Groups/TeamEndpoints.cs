@@ -1,0 +1,208 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Audit;
+using ScimServer.OperatorApi;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Schemas;
+
+namespace ScimServer.Groups;
+
+/// <summary>
+/// Teams for operators: the account's SCIM Groups with their credit limit and terms. Members are changed one
+/// at a time with the same set-based writer SCIM uses, and listed a page at a time, so a team of any size costs
+/// the same to edit.
+/// </summary>
+public static class TeamEndpoints
+{
+    public const int MaxPageSize = 200;
+
+    public static RouteGroupBuilder MapTeams(this RouteGroupBuilder account)
+    {
+        account.MapGet("/teams", ListTeams).WithName("ListTeams");
+        account.MapPost("/teams", CreateTeam).WithName("CreateTeam");
+        account.MapGet("/teams/{teamId:guid}", GetTeam).WithName("GetTeam");
+        account.MapPatch("/teams/{teamId:guid}", UpdateTeam).WithName("UpdateTeam");
+        account.MapDelete("/teams/{teamId:guid}", DeleteTeam).WithName("DeleteTeam");
+        account.MapGet("/teams/{teamId:guid}/members", ListMembers).WithName("ListTeamMembers");
+        account.MapPut("/teams/{teamId:guid}/members/{userId:guid}", AddMember).WithName("AddTeamMember");
+        account.MapDelete("/teams/{teamId:guid}/members/{userId:guid}", RemoveMember).WithName("RemoveTeamMember");
+        return account;
+    }
+
+    internal static async Task<IResult> ListTeams(Guid accountId, int? page, int? pageSize, ScimDbContext db, CancellationToken ct)
+    {
+        var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
+        var number = Math.Max(page ?? 1, 1);
+        var teams = db.Groups.AsNoTracking().Where(g => g.AccountId == accountId);
+        var total = await teams.CountAsync(ct);
+        var items = await teams.OrderBy(g => g.DisplayName.ToLower()).Skip((number - 1) * size).Take(size)
+            .Select(g => new { g.Id, Name = g.DisplayName, g.CreditLimit, CreditTerms = g.CreditTerms.ToString(), Members = db.GroupMembers.Count(m => m.GroupId == g.Id) })
+            .ToListAsync(ct);
+        return Results.Ok(new { total, page = number, pageSize = size, teams = items });
+    }
+
+    internal static async Task<IResult> GetTeam(Guid accountId, Guid teamId, ScimDbContext db, CancellationToken ct)
+    {
+        var team = await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == teamId && g.AccountId == accountId, ct);
+        return team is null ? ApiProblem.NotFound($"Team '{teamId}'") : Results.Ok(await ViewAsync(db, team, ct));
+    }
+
+    internal static async Task<IResult> CreateTeam(Guid accountId, JsonObject body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
+    {
+        var result = await unit.RunAsync(async token =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            var team = new Group { Id = Guid.CreateVersion7(), AccountId = accountId, DisplayName = "", Data = "{}", Created = now, LastModified = now };
+            var doc = new JsonObject();
+            if ((Apply(doc, body, requireName: true) ?? GroupResource.Store(team, doc)) is { } invalid)
+            {
+                return invalid;
+            }
+            db.Groups.Add(team);
+            await db.SaveChangesAsync(token);
+            audit.About("Group", team.Id, team.DisplayName);
+            audit.Record(AuditDiff.Between(null, doc));
+            return Result<object>.Ok(await ViewAsync(db, team, token));
+        }, ct);
+        return result.IsSuccess ? Results.Created($"/api/accounts/{accountId}/teams", result.Value) : ApiProblem.From(result.Error);
+    }
+
+    internal static async Task<IResult> UpdateTeam(Guid accountId, Guid teamId, JsonObject body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ApiProblem.Answer(await unit.RunAsync(async token =>
+        {
+            var team = await db.Groups.FirstOrDefaultAsync(g => g.Id == teamId && g.AccountId == accountId, token);
+            if (team is null)
+            {
+                return ScimError.NotFound($"Team '{teamId}' does not exist in this account.");
+            }
+            var before = JsonNode.Parse(team.Data)!.AsObject();
+            var doc = (JsonObject)before.DeepClone();
+            if ((Apply(doc, body, requireName: false) ?? GroupResource.Store(team, doc)) is { } invalid)
+            {
+                return invalid;
+            }
+            team.LastModified = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(token);
+            audit.About("Group", team.Id, team.DisplayName);
+            audit.Record(AuditDiff.Between(before, doc));
+            return Result<object>.Ok(await ViewAsync(db, team, token));
+        }, ct));
+
+    internal static async Task<IResult> DeleteTeam(Guid accountId, Guid teamId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
+    {
+        var result = await unit.RunAsync(async token =>
+        {
+            var team = await db.Groups.FirstOrDefaultAsync(g => g.Id == teamId && g.AccountId == accountId, token);
+            if (team is null)
+            {
+                return ScimError.NotFound($"Team '{teamId}' does not exist in this account.");
+            }
+            audit.About("Group", team.Id, team.DisplayName);
+            await MembershipWriter.LeaveAllGroupsAsync(db, team.Id, token);
+            db.Groups.Remove(team);
+            await db.SaveChangesAsync(token);
+            audit.Record(AuditDiff.Between(JsonNode.Parse(team.Data)!.AsObject(), null));
+            return Result<bool>.Ok(true);
+        }, ct);
+        return result.IsSuccess ? Results.NoContent() : ApiProblem.From(result.Error);
+    }
+
+    internal static async Task<IResult> ListMembers(Guid accountId, Guid teamId, int? page, int? pageSize, ScimDbContext db, CancellationToken ct)
+    {
+        if (!await db.Groups.AnyAsync(g => g.Id == teamId && g.AccountId == accountId, ct))
+        {
+            return ApiProblem.NotFound($"Team '{teamId}'");
+        }
+        var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
+        var number = Math.Max(page ?? 1, 1);
+        var members = db.GroupMembers.AsNoTracking().Where(m => m.GroupId == teamId);
+        var total = await members.CountAsync(ct);
+        var users = await members.OrderBy(m => m.MemberId).Skip((number - 1) * size).Take(size)
+            .Join(db.Users, m => m.MemberId, u => u.Id, (m, u) => new { u.Id, u.UserName, u.DisplayName, u.Active })
+            .ToListAsync(ct);
+        return Results.Ok(new { total, page = number, pageSize = size, members = users });
+    }
+
+    internal static Task<IResult> AddMember(Guid accountId, Guid teamId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ChangeMemberAsync(accountId, teamId, userId, add: true, db, unit, audit, ct);
+
+    internal static Task<IResult> RemoveMember(Guid accountId, Guid teamId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ChangeMemberAsync(accountId, teamId, userId, add: false, db, unit, audit, ct);
+
+    private static async Task<IResult> ChangeMemberAsync(
+        Guid accountId, Guid teamId, Guid userId, bool add, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ApiProblem.Answer(await unit.RunAsync(async token =>
+        {
+            var team = await db.Groups.FirstOrDefaultAsync(g => g.Id == teamId && g.AccountId == accountId, token);
+            if (team is null)
+            {
+                return ScimError.NotFound($"Team '{teamId}' does not exist in this account.");
+            }
+            audit.About("Group", team.Id, team.DisplayName);
+            var writer = new MembershipWriter(db, accountId, teamId);
+            var member = new JsonArray(new JsonObject { ["value"] = userId.ToString() });
+            var error = add
+                ? await writer.AddAsync(member, token)
+                : await writer.ApplyAsync(new Protocol.Patching.DeferredOperation(Protocol.Patching.PatchOperationKind.Remove, "members", null, member), token);
+            if (error is not null)
+            {
+                return error;
+            }
+            if (writer.Changed)
+            {
+                team.LastModified = DateTimeOffset.UtcNow;
+                await db.SaveChangesAsync(token);
+            }
+            audit.Record(new JsonObject { ["members"] = writer.Log.DeepClone() });
+            return Result<object>.Ok(new { teamId, userId, member = add, changed = writer.Changed });
+        }, ct));
+
+    /// <summary>Copies name, creditLimit (null clears it) and creditTerms from an operator's body into the SCIM document.</summary>
+    private static ScimError? Apply(JsonObject doc, JsonObject body, bool requireName)
+    {
+        if (body["name"] is { } name)
+        {
+            if (name.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetValue<string>()))
+            {
+                return ScimError.InvalidValue("name must be a non-empty string.");
+            }
+            doc["displayName"] = name.GetValue<string>().Trim();
+        }
+        else if (requireName)
+        {
+            return ScimError.InvalidValue("A team needs a name.");
+        }
+        var extension = doc[TeamExtension.Urn] as JsonObject ?? [];
+        if (body.ContainsKey("creditLimit"))
+        {
+            var limit = body["creditLimit"];
+            if (limit is not null && (limit.GetValueKind() != JsonValueKind.Number || !limit.AsValue().TryGetValue<long>(out _)))
+            {
+                return ScimError.InvalidValue("creditLimit must be a whole number, or null to remove the team limit.");
+            }
+            extension["creditLimit"] = limit?.DeepClone();
+        }
+        if (body["creditTerms"] is { } terms)
+        {
+            extension["creditTerms"] = terms.DeepClone();
+        }
+        if (extension.Count > 0)
+        {
+            doc[TeamExtension.Urn] = extension;
+        }
+        return null;
+    }
+
+    private static async Task<object> ViewAsync(ScimDbContext db, Group team, CancellationToken ct) => new
+    {
+        id = team.Id,
+        name = team.DisplayName,
+        creditLimit = team.CreditLimit,
+        creditTerms = team.CreditTerms.ToString(),
+        members = await db.GroupMembers.CountAsync(m => m.GroupId == team.Id, ct),
+        created = team.Created,
+        lastModified = team.LastModified,
+    };
+}

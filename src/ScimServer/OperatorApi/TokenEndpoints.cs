@@ -1,0 +1,139 @@
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Accounts;
+using ScimServer.Audit;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+
+namespace ScimServer.OperatorApi;
+
+/// <summary>
+/// SCIM connections (one per IdP) and their tokens: mint (the secret is in that one answer only), list (never a
+/// secret or hash), rotate with an overlap window, revoke. Tokens are checked against the database on every
+/// request, so a revocation or an overlap's end holds at once on every server process.
+/// </summary>
+public static class TokenEndpoints
+{
+    public const int MaxOverlapMinutes = 7 * 24 * 60;
+
+    public sealed record MintBody(IdentityProviderKind? Idp, string? Name, int? ExpiresInDays);
+
+    public sealed record RotateBody(int? OverlapMinutes);
+
+    public static void MapTokens(this RouteGroupBuilder account)
+    {
+        account.MapGet("/connections", ListConnections).WithName("ListConnections");
+        account.MapPost("/tokens", MintToken).WithName("MintToken");
+        account.MapPost("/tokens/{tokenId:guid}/rotate", RotateToken).WithName("RotateToken");
+        account.MapDelete("/tokens/{tokenId:guid}", RevokeToken).WithName("RevokeToken");
+    }
+
+    internal static async Task<IResult> ListConnections(Guid accountId, ScimDbContext db, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var connections = await db.ScimConnections.AsNoTracking().Where(c => c.AccountId == accountId).OrderBy(c => c.Created).ToListAsync(ct);
+        var tokens = await db.ScimTokens.AsNoTracking().Where(t => t.AccountId == accountId).OrderBy(t => t.Created).ToListAsync(ct);
+        return Results.Ok(connections.Select(c => new
+        {
+            c.Id,
+            Idp = c.Idp.ToString(),
+            c.Name,
+            c.Created,
+            Tokens = tokens.Where(t => t.ConnectionId == c.Id).Select(t => View(t, now)),
+        }));
+    }
+
+    internal static async Task<IResult> MintToken(Guid accountId, MintBody body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
+    {
+        if (body.ExpiresInDays is <= 0 or > 3650)
+        {
+            return ApiProblem.Result(400, "invalid", "expiresInDays must be between 1 and 3650 (or left out for a token that does not expire).");
+        }
+        var name = string.IsNullOrWhiteSpace(body.Name) ? "api" : body.Name.Trim();
+        var expires = body.ExpiresInDays is { } days ? DateTimeOffset.UtcNow.AddDays(days) : (DateTimeOffset?)null;
+        var result = await unit.RunAsync(token => MintAsync(db, audit, accountId, name, expires, body.Idp, token), ct);
+        return result.IsSuccess ? Results.Created($"/api/accounts/{accountId}/connections", result.Value) : ApiProblem.From(result.Error);
+    }
+
+    internal static async Task<IResult> RotateToken(Guid accountId, Guid tokenId, RotateBody? body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
+    {
+        var overlap = body?.OverlapMinutes ?? 60;
+        if (overlap is < 0 or > MaxOverlapMinutes)
+        {
+            return ApiProblem.Result(400, "invalid", $"overlapMinutes must be between 0 and {MaxOverlapMinutes} (7 days).");
+        }
+        var result = await unit.RunAsync(async token =>
+        {
+            var old = await db.ScimTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.AccountId == accountId && t.RevokedAt == null, token);
+            if (old is null)
+            {
+                return ScimError.NotFound($"No live token '{tokenId}' in this account.");
+            }
+            var now = DateTimeOffset.UtcNow;
+            var end = now.AddMinutes(overlap);
+            var previousExpiry = old.ExpiresAt;
+            // The old secret keeps working until the IdP has the new one; never longer than it would have anyway.
+            old.ExpiresAt = old.ExpiresAt is { } e && e < end ? e : end;
+            if (overlap == 0)
+            {
+                old.RevokedAt = now;
+            }
+            var connection = await db.ScimConnections.AsNoTracking().SingleAsync(c => c.Id == old.ConnectionId, token);
+            audit.About("ScimToken", old.Id, old.Name);
+            audit.Record(AuditDiff.Of(("expiresAt", previousExpiry, old.ExpiresAt), ("revokedAt", null, old.RevokedAt)));
+            var lifetime = previousExpiry is { } p ? p - old.Created : (TimeSpan?)null;
+            return await MintAsync(db, audit, accountId, old.Name, lifetime is { } l ? now + l : null, connection.Idp, token, replaces: old);
+        }, ct);
+        return ApiProblem.Answer(result);
+    }
+
+    internal static async Task<IResult> RevokeToken(Guid accountId, Guid tokenId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ApiProblem.Answer(await unit.RunAsync(async token =>
+        {
+            var found = await db.ScimTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.AccountId == accountId && t.RevokedAt == null, token);
+            if (found is null)
+            {
+                return ScimError.NotFound($"No live token '{tokenId}' in this account.");
+            }
+            found.RevokedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(token);
+            audit.About("ScimToken", found.Id, found.Name);
+            audit.Record(AuditDiff.Of(("revokedAt", null, found.RevokedAt)));
+            return Result<object>.Ok(View(found, found.RevokedAt.Value));
+        }, ct));
+
+    private static async Task<Result<object>> MintAsync(
+        ScimDbContext db, AuditTrail audit, Guid accountId, string name, DateTimeOffset? expires, IdentityProviderKind? idp, CancellationToken ct, ScimToken? replaces = null)
+    {
+        var minted = await TokenIssuer.MintAsync(db, accountId, name, expires, ct, idp);
+        if (!minted.IsSuccess)
+        {
+            return minted.Error;
+        }
+        var created = await TokenIssuer.FindAsync(db, minted.Value, ct);
+        audit.About("ScimToken", created!.Id, created.Name);
+        audit.Record(AuditDiff.Of(("prefix", null, created.Prefix), ("expiresAt", null, created.ExpiresAt), ("connectionId", null, created.ConnectionId),
+            ("replaces", null, replaces?.Id)));
+        return Result<object>.Ok(new
+        {
+            created.Id,
+            created.Name,
+            created.Prefix,
+            created.ConnectionId,
+            created.ExpiresAt,
+            Secret = minted.Value,
+            Replaces = replaces is null ? null : new { replaces.Id, replaces.ExpiresAt, replaces.RevokedAt },
+            Note = "Copy the secret now: it is not stored and cannot be shown again.",
+        });
+    }
+
+    private static object View(ScimToken t, DateTimeOffset now) => new
+    {
+        t.Id,
+        t.Name,
+        t.Prefix,
+        t.Created,
+        t.ExpiresAt,
+        t.RevokedAt,
+        Status = t.RevokedAt is not null ? "revoked" : t.ExpiresAt <= now ? "expired" : "active",
+    };
+}

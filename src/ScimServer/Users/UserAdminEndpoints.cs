@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ScimServer.Accounts;
+using ScimServer.Audit;
+using ScimServer.Groups;
+using ScimServer.OperatorApi;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Schemas;
+
+namespace ScimServer.Users;
+
+/// <summary>
+/// Users for operators: search and page, view, activate, deactivate, change product, and erase a deprovisioned
+/// user. Changes go through <see cref="UserWriter"/>, the same rules a SCIM write meets (seats, last Admin).
+/// </summary>
+public static class UserAdminEndpoints
+{
+    public const int MaxPageSize = 200;
+
+    public sealed record ProductBody(string Product);
+
+    public static RouteGroupBuilder MapUserAdmin(this RouteGroupBuilder account)
+    {
+        account.MapGet("/users", SearchUsers).WithName("SearchUsers");
+        account.MapGet("/users/{userId:guid}", GetUser).WithName("GetUserDetails");
+        account.MapPost("/users/{userId:guid}/activate", (Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+            ChangeAsync(accountId, userId, db, unit, audit, doc => doc["active"] = true, ct)).WithName("ActivateUser");
+        account.MapPost("/users/{userId:guid}/deactivate", (Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+            ChangeAsync(accountId, userId, db, unit, audit, doc => doc["active"] = false, ct)).WithName("DeactivateUser");
+        account.MapPut("/users/{userId:guid}/product", (Guid accountId, Guid userId, ProductBody body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+            ChangeAsync(accountId, userId, db, unit, audit, doc => Extension(doc)["product"] = body.Product, ct)).WithName("ChangeUserProduct");
+        account.MapPost("/users/{userId:guid}/erase", EraseUser).WithName("EraseUser");
+        return account;
+    }
+
+    internal static async Task<IResult> SearchUsers(
+        Guid accountId, string? search, UserStatus? status, string? product, UserRole? role, int? page, int? pageSize, ScimDbContext db, CancellationToken ct)
+    {
+        var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
+        var number = Math.Max(page ?? 1, 1);
+        var users = db.Users.AsNoTracking().Where(u => u.AccountId == accountId);
+        var now = DateTimeOffset.UtcNow;
+        users = status switch
+        {
+            UserStatus.Deprovisioned => users.Where(u => u.DeletedAt != null),
+            UserStatus.Deactivated => users.Where(u => u.DeletedAt == null && !u.Active),
+            UserStatus.Invited => users.Where(u => u.DeletedAt == null && u.Active && u.LastLogin == null),
+            UserStatus.Active => users.Where(u => u.DeletedAt == null && u.Active && u.LastLogin != null),
+            _ => users.Where(u => u.DeletedAt == null),
+        };
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            // lower(user_name) LIKE '%…%' is answered by the trigram index.
+            var term = search.Trim().ToLowerInvariant();
+            users = users.Where(u => u.UserName.ToLower().Contains(term) || (u.DisplayName != null && u.DisplayName.ToLower().Contains(term)));
+        }
+        if (role is { } r)
+        {
+            users = users.Where(u => u.Role == r);
+        }
+        if (!string.IsNullOrWhiteSpace(product))
+        {
+            var code = product.Trim().ToLowerInvariant();
+            users = users.Where(u => db.Products.Any(p => p.Id == u.ProductId && p.Code.ToLower() == code));
+        }
+        var total = await users.CountAsync(ct);
+        var items = await users.OrderBy(u => u.UserName.ToLower()).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        var products = await db.Products.AsNoTracking().Where(p => p.AccountId == accountId).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
+        return Results.Ok(new { total, page = number, pageSize = size, users = items.Select(u => Summary(u, products, now)) });
+    }
+
+    internal static async Task<IResult> GetUser(Guid accountId, Guid userId, ScimDbContext db, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId && u.AccountId == accountId, ct);
+        if (user is null)
+        {
+            return ApiProblem.NotFound($"User '{userId}'");
+        }
+        return Results.Ok(await DetailsAsync(db, user, ct));
+    }
+
+    private static async Task<IResult> ChangeAsync(
+        Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, Action<JsonObject> change, CancellationToken ct) =>
+        ApiProblem.Answer(await unit.RunAsync(async token =>
+        {
+            var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, token);
+            var user = await db.Users.Live(accountId, userId).FirstOrDefaultAsync(token);
+            if (user is null)
+            {
+                return UserLookup.NotFound(userId);
+            }
+            var doc = JsonNode.Parse(user.Data)!.AsObject();
+            change(doc);
+            var refused = await new UserWriter(db, account, audit, null).StoreAsync(user, UserState.Of(user), doc, deleted: false, passwordChanged: false, token);
+            if (refused is not null)
+            {
+                return refused;
+            }
+            user.LastModified = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(token);
+            return Result<object>.Ok(await DetailsAsync(db, user, token));
+        }, ct));
+
+    /// <summary>
+    /// Removes a deprovisioned user's personal data everywhere: the user row goes (the credit ledger keeps the
+    /// amounts without the name) and every audit entry about them loses its personal columns. The audit chain
+    /// covers only a digest of those, so it still verifies; the erasure itself is recorded, without the name.
+    /// </summary>
+    internal static async Task<IResult> EraseUser(Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ApiProblem.Answer(await unit.RunAsync(async token =>
+        {
+            audit.About("User", userId, null);
+            var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && u.AccountId == accountId, token);
+            if (user is null)
+            {
+                return UserLookup.NotFound(userId);
+            }
+            if (user.DeletedAt is null)
+            {
+                return new ScimError(409, "notDeprovisioned",
+                    $"User '{userId}' is {UserLifecycle.StatusName(user)}; only a deprovisioned user (deleted by the IdP) can be erased.");
+            }
+            var entries = await db.Database.ExecuteSqlAsync($"""
+                UPDATE audit_log SET target_name = NULL, detail = NULL, changes = NULL, personal_salt = NULL, erased_at = now()
+                WHERE account_id = {accountId} AND erased_at IS NULL AND (target_id = {userId.ToString()} OR lower(target_name) = lower({user.UserName}))
+                """, token);
+            db.Users.Remove(user);
+            await db.SaveChangesAsync(token);
+            audit.Record(AuditDiff.Of(("auditEntriesErased", null, entries), ("userRecord", "deprovisioned", "deleted")));
+            return Result<object>.Ok(new { userId, erasedAuditEntries = entries, userRecord = "deleted" });
+        }, ct));
+
+    internal static JsonObject Extension(JsonObject doc) =>
+        doc[AccountExtension.Urn] as JsonObject ?? (JsonObject)(doc[AccountExtension.Urn] = new JsonObject());
+
+    private static object Summary(User u, IReadOnlyDictionary<Guid, string> products, DateTimeOffset now) => new
+    {
+        id = u.Id,
+        userName = u.UserName,
+        displayName = u.DisplayName,
+        status = UserLifecycle.StatusName(u),
+        role = u.Role.ToString(),
+        product = u.ProductId is { } p ? products.GetValueOrDefault(p) : null,
+        creditsUsed = u.CreditsUsed,
+        creditLimit = u.CreditLimit,
+        lastLogin = u.LastLogin,
+        daysSinceSignIn = u.LastLogin is { } l ? (int)(now - l).TotalDays : (int?)null,
+    };
+
+    private static async Task<object> DetailsAsync(ScimDbContext db, User user, CancellationToken ct)
+    {
+        var doc = JsonNode.Parse(user.Data)!.AsObject();
+        var product = user.ProductId is { } p ? await db.Products.AsNoTracking().Where(x => x.Id == p).Select(x => x.Code).FirstOrDefaultAsync(ct) : null;
+        var teams = (await MembershipReader.GroupsOfUsersAsync(db, [user.Id], ct))[user.Id].Select(g => new { id = g.GroupId, name = g.DisplayName });
+        return new
+        {
+            id = user.Id,
+            userName = user.UserName,
+            givenName = doc["name"]?["givenName"]?.GetValue<string>(),
+            familyName = doc["name"]?["familyName"]?.GetValue<string>(),
+            status = UserLifecycle.StatusName(user),
+            role = user.Role.ToString(),
+            product,
+            creditLimit = user.CreditLimit,
+            creditsUsed = user.CreditsUsed,
+            lastLogin = user.LastLogin,
+            invitationExpires = UserLifecycle.InvitationExpires(user),
+            source = user.Source,
+            connectionId = user.ConnectionId,
+            created = user.Created,
+            lastModified = user.LastModified,
+            deprovisionedAt = user.DeletedAt,
+            teams,
+        };
+    }
+}

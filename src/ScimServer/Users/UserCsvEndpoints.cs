@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using CsvHelper;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using ScimServer.Accounts;
+using ScimServer.Audit;
+using ScimServer.Groups;
+using ScimServer.OperatorApi;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Messages;
+
+namespace ScimServer.Users;
+
+/// <summary>
+/// Users as CSV, in the columns the product's admins already use (<c>email, first name, last name, department,
+/// team</c>; optional <c>role</c> and <c>product</c>). An import is one transaction: every row is checked by the
+/// same rules as a SCIM write, every row gets a result, and one bad row means nothing is imported.
+/// </summary>
+public static class UserCsvEndpoints
+{
+    public const int MaxRows = 10_000;
+    public const int MaxBytes = 5 * 1024 * 1024;
+
+    private static readonly string[] Required = ["email", "first name", "last name", "department", "team"];
+    private const string Enterprise = ScimSchemaUris.EnterpriseUser;
+
+    public sealed record RowResult(int Line, string? Email, string Result, string? Detail = null);
+
+    public static RouteGroupBuilder MapUserCsv(this RouteGroupBuilder account)
+    {
+        account.MapGet("/users/export", ExportUsers).WithName("ExportUsers");
+        account.MapPost("/users/import", ImportUsers).WithName("ImportUsers");
+        return account;
+    }
+
+    /// <summary>Streams every live user with their teams, one row at a time.</summary>
+    internal static async Task ExportUsers(Guid accountId, HttpContext context, ScimDbContext db, CancellationToken ct)
+    {
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"users-{accountId}.csv\"";
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            SELECT u.user_name, u.data->'name'->>'givenName', u.data->'name'->>'familyName', u.data->'{Enterprise}'->>'department',
+                   (SELECT string_agg(g.display_name, ';' ORDER BY g.display_name) FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = u.id),
+                   u.role, p.code, u.active, u.last_login, u.credits_used
+            FROM users u LEFT JOIN products p ON p.id = u.product_id
+            WHERE u.account_id = @account AND u.deleted_at IS NULL
+            ORDER BY lower(u.user_name)
+            """, connection);
+        command.Parameters.AddWithValue("account", accountId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var output = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 64 * 1024);
+        var line = new StringWriter(CultureInfo.InvariantCulture);
+        using var csv = CsvWriter.Create(line, null, true);
+        foreach (var header in new[] { "email", "first name", "last name", "department", "team", "role", "product", "status", "last sign-in", "credits used" })
+        {
+            csv.WriteField(header);
+        }
+        csv.EndRecord();
+        while (await reader.ReadAsync(ct))
+        {
+            for (var i = 0; i < 7; i++)
+            {
+                csv.WriteField(reader.IsDBNull(i) ? "" : reader.GetString(i));
+            }
+            csv.WriteField(!reader.GetBoolean(7) ? "deactivated" : reader.IsDBNull(8) ? "invited" : "active");
+            csv.WriteField(reader.IsDBNull(8) ? "" : reader.GetFieldValue<DateTimeOffset>(8).ToString("O", CultureInfo.InvariantCulture));
+            csv.WriteField(reader.GetInt64(9).ToString(CultureInfo.InvariantCulture));
+            csv.EndRecord();
+            csv.Flush();
+            await output.WriteAsync(line.ToString());
+            line.GetStringBuilder().Clear();
+        }
+        csv.Flush();
+        await output.WriteAsync(line.ToString());
+        await output.FlushAsync(ct);
+    }
+
+    internal static async Task<IResult> ImportUsers(Guid accountId, HttpContext context, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
+    {
+        var text = await ReadBodyAsync(context.Request, ct);
+        if (!text.IsSuccess)
+        {
+            return ApiProblem.From(text.Error);
+        }
+        var parsed = Parse(text.Value);
+        if (!parsed.IsSuccess)
+        {
+            return ApiProblem.From(parsed.Error);
+        }
+        List<RowResult> results = [];
+        var outcome = await unit.RunAsync(async token =>
+        {
+            results = await ImportAsync(db, audit, accountId, parsed.Value, token);
+            var bad = results.Count(r => r.Result == "error");
+            return bad == 0
+                ? Result<object>.Ok(new { imported = results.Count, created = results.Count(r => r.Result == "created"), updated = results.Count(r => r.Result == "updated"), rows = results })
+                : new ScimError(422, "importRejected", $"{bad} of {results.Count} rows cannot be imported, so none was: fix them and send the file again.");
+        }, ct);
+        return outcome.IsSuccess
+            ? Results.Ok(outcome.Value)
+            : ApiProblem.Result(outcome.Error.Status, outcome.Error.ScimType ?? "conflict", outcome.Error.Detail,
+                outcome.Error.ScimType == "importRejected" ? new Dictionary<string, object?> { ["rows"] = results } : null);
+    }
+
+    private sealed record Row(int Line, string Email, string FirstName, string LastName, string Department, string Team, string? Role, string? Product);
+
+    private static Result<List<Row>> Parse(string text)
+    {
+        using var reader = CsvReader.FromText(text, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true, MalformedData = CsvMalformedDataHandling.Throw });
+        string[] headers;
+        try
+        {
+            headers = reader.Headers.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        }
+        catch (CsvFormatException e)
+        {
+            return ScimError.InvalidValue("The CSV header cannot be read: " + e.Message);
+        }
+        var missing = Required.Where(r => !headers.Contains(r)).ToList();
+        if (missing.Count > 0)
+        {
+            return ScimError.InvalidValue($"The CSV header lacks {string.Join(", ", missing.Select(m => $"'{m}'"))}; expected: {string.Join(", ", Required)} (role and product optional).");
+        }
+        int Column(string name) => Array.IndexOf(headers, name);
+        string? Field(int index) => index >= 0 && index < reader.FieldCount ? reader.GetString(index) : null;
+        var rows = new List<Row>();
+        try
+        {
+            while (reader.Read())
+            {
+                if (rows.Count == MaxRows)
+                {
+                    return new ScimError(413, null, $"The file has more than {MaxRows} rows; split it.");
+                }
+                rows.Add(new Row((int)reader.LineNumber, Field(Column("email")) ?? "", Field(Column("first name")) ?? "", Field(Column("last name")) ?? "",
+                    Field(Column("department")) ?? "", Field(Column("team")) ?? "", NullIfEmpty(Field(Column("role"))), NullIfEmpty(Field(Column("product")))));
+            }
+        }
+        catch (CsvFormatException e)
+        {
+            return ScimError.InvalidValue("The CSV is malformed: " + e.Message);
+        }
+        return rows.Count == 0 ? ScimError.InvalidValue("The CSV has a header but no rows.") : Result<List<Row>>.Ok(rows);
+    }
+
+    private static async Task<List<RowResult>> ImportAsync(ScimDbContext db, AuditTrail audit, Guid accountId, List<Row> rows, CancellationToken ct)
+    {
+        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, ct);
+        var writer = new UserWriter(db, account, audit, null);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var teams = new Dictionary<string, Group>(StringComparer.OrdinalIgnoreCase);
+        var results = new List<RowResult>();
+        foreach (var row in rows)
+        {
+            if (row.Email.Length == 0)
+            {
+                results.Add(new RowResult(row.Line, null, "error", "email is empty."));
+                continue;
+            }
+            if (!seen.Add(row.Email))
+            {
+                results.Add(new RowResult(row.Line, row.Email, "error", "This email appears earlier in the file."));
+                continue;
+            }
+            var email = row.Email;
+            var user = await db.Users.FirstOrDefaultAsync(u => u.AccountId == accountId && u.UserName.ToLower() == email.ToLower() && u.DeletedAt == null, ct);
+            var created = user is null;
+            user ??= new User { Id = Guid.CreateVersion7(), AccountId = accountId, UserName = email, Data = "{}", Created = DateTimeOffset.UtcNow, Source = "csv" };
+            var doc = created ? new JsonObject { ["userName"] = email, ["active"] = true } : JsonNode.Parse(user.Data)!.AsObject();
+            doc["name"] = new JsonObject { ["givenName"] = row.FirstName, ["familyName"] = row.LastName, ["formatted"] = $"{row.FirstName} {row.LastName}".Trim() };
+            doc["emails"] ??= new JsonArray(new JsonObject { ["value"] = email, ["type"] = "work", ["primary"] = true });
+            var enterprise = doc[Enterprise] as JsonObject ?? (JsonObject)(doc[Enterprise] = new JsonObject());
+            enterprise["department"] = row.Department.Length == 0 ? null : row.Department;
+            var extension = UserAdminEndpoints.Extension(doc);
+            if (row.Role is not null)
+            {
+                extension["role"] = row.Role;
+            }
+            if (row.Product is not null)
+            {
+                extension["product"] = row.Product;
+            }
+            if (created)
+            {
+                db.Users.Add(user);
+            }
+            var refused = await writer.StoreAsync(user, created ? null : UserState.Of(user), doc, deleted: false, passwordChanged: false, ct);
+            if (refused is not null)
+            {
+                // Take the row's user out of the unit of work; later rows are still checked, against the rows before.
+                db.Entry(user).State = created ? EntityState.Detached : EntityState.Unchanged;
+                results.Add(new RowResult(row.Line, email, "error", refused.Detail));
+                continue;
+            }
+            user.LastModified = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(ct);
+            if (row.Team.Length > 0)
+            {
+                var team = await TeamAsync(db, audit, accountId, row.Team, teams, ct);
+                await new MembershipWriter(db, accountId, team.Id).AddAsync([new JsonObject { ["value"] = user.Id.ToString() }], ct);
+            }
+            results.Add(new RowResult(row.Line, email, created ? "created" : "updated"));
+        }
+        return results;
+    }
+
+    /// <summary>The team named in a row, created (without a credit limit) when the account has none of that name.</summary>
+    private static async Task<Group> TeamAsync(ScimDbContext db, AuditTrail audit, Guid accountId, string name, Dictionary<string, Group> cache, CancellationToken ct)
+    {
+        if (cache.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+        var team = await db.Groups.FirstOrDefaultAsync(g => g.AccountId == accountId && g.DisplayName.ToLower() == name.ToLower(), ct);
+        if (team is null)
+        {
+            var now = DateTimeOffset.UtcNow;
+            team = new Group { Id = Guid.CreateVersion7(), AccountId = accountId, DisplayName = name, Data = "{}", Created = now, LastModified = now };
+            var doc = new JsonObject { ["displayName"] = name };
+            GroupResource.Store(team, doc);
+            db.Groups.Add(team);
+            await db.SaveChangesAsync(ct);
+            var subject = audit.Subject;
+            audit.About("Group", team.Id, name);
+            audit.Record(AuditDiff.Between(null, doc), "CreateTeam");
+            if (subject is { } s)
+            {
+                audit.About(s.Type, Guid.Parse(s.Id), s.Name);
+            }
+        }
+        return cache[name] = team;
+    }
+
+    private static async Task<Result<string>> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return new ScimError(413, null, $"The file is larger than {MaxBytes / 1024 / 1024} MB; split it.");
+        }
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var buffer = new char[MaxBytes + 1];
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
+        return read > MaxBytes
+            ? new ScimError(413, null, $"The file is larger than {MaxBytes / 1024 / 1024} MB; split it.")
+            : Result<string>.Ok(new string(buffer, 0, read));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
