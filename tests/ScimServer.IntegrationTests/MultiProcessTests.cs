@@ -97,4 +97,49 @@ public sealed class MultiProcessTests(ScimFixture fixture) : IAsyncLifetime
             (await client.GetAsync("/Users")).AssertError(HttpStatusCode.Unauthorized, null);
         }
     }
+
+    [Fact]
+    public async Task TokenRotationAndRevocationThroughTheApi_HoldOnEveryProcess()
+    {
+        var account = await fixture.NewAccountAsync();
+        var name = $"op-{Guid.NewGuid():N}";
+        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var jwt = (await _servers[0].Api("none").PostAsync("/authenticate", $$"""{"username":"{{name}}","password":"{{ApiClient.Password}}"}"""))
+            .AssertStatus(HttpStatusCode.OK).Json!["jwt"]!.GetValue<string>();
+        var (api0, api1) = (_servers[0].Api(jwt), _servers[1].Api(jwt));
+
+        var minted = (await api0.PostAsync($"/api/accounts/{account.Id}/tokens", """{"name":"okta-prod"}""")).AssertStatus(HttpStatusCode.Created).Json!;
+        var first = minted["secret"]!.GetValue<string>();
+        var firstId = minted["id"]!.GetValue<string>();
+        // Rotation with an overlap: both secrets work on every process until the IdP has switched.
+        var rotated = (await api1.PostAsync($"/api/accounts/{account.Id}/tokens/{firstId}/rotate", """{"overlapMinutes":60}""")).AssertStatus(HttpStatusCode.OK).Json!;
+        var second = rotated["secret"]!.GetValue<string>();
+        Assert.Equal(firstId, rotated["replaces"]!["id"]!.GetValue<string>());
+        foreach (var server in _servers)
+        {
+            (await server.Client(first).GetAsync("/Users")).AssertStatus(HttpStatusCode.OK);
+            (await server.Client(second).GetAsync("/Users")).AssertStatus(HttpStatusCode.OK);
+        }
+        // Revoked on one process: refused by all at once; the new secret keeps working.
+        (await api1.SendAsync(HttpMethod.Delete, $"/api/accounts/{account.Id}/tokens/{firstId}", null)).AssertStatus(HttpStatusCode.OK);
+        foreach (var server in _servers)
+        {
+            (await server.Client(first).GetAsync("/Users")).AssertError(HttpStatusCode.Unauthorized, null);
+            (await server.Client(second).GetAsync("/Users")).AssertStatus(HttpStatusCode.OK);
+        }
+        // A rotation without overlap ends the old secret immediately, everywhere.
+        var third = (await api0.PostAsync($"/api/accounts/{account.Id}/tokens/{rotated["id"]}/rotate", """{"overlapMinutes":0}""")).AssertStatus(HttpStatusCode.OK).Json!;
+        foreach (var server in _servers)
+        {
+            (await server.Client(second).GetAsync("/Users")).AssertError(HttpStatusCode.Unauthorized, null);
+            (await server.Client(third["secret"]!.GetValue<string>()).GetAsync("/Users")).AssertStatus(HttpStatusCode.OK);
+        }
+        // The list never shows a secret, and the audit log names the revoked token its IdP kept using.
+        var list = (await api0.GetAsync($"/api/accounts/{account.Id}/connections")).AssertStatus(HttpStatusCode.OK);
+        Assert.DoesNotContain(first, list.Body);
+        Assert.DoesNotContain("secret", list.Body);
+        var refusals = (await api0.GetAsync($"/api/accounts/{account.Id}/audit?$filter=code eq 'tokenRevoked'&$count=true")).AssertStatus(HttpStatusCode.OK).Json!;
+        Assert.True(refusals["@odata.count"]!.GetValue<long>() >= 3);
+        Assert.Contains(refusals["value"]!.AsArray(), e => e!["actorId"]!.GetValue<string>() == firstId && e["status"]!.GetValue<int>() == 401);
+    }
 }

@@ -67,6 +67,6 @@ public static class AuditDiff
     {
         null => null,
         JsonNode node => node.DeepClone(),
-        _ => System.Text.Json.JsonSerializer.SerializeToNode(value is Enum ? value.ToString() : value),
+        _ => System.Text.Json.JsonSerializer.SerializeToNode(value is Enum ? value.ToString() : value, System.Text.Json.JsonSerializerOptions.Web),
     };
 }

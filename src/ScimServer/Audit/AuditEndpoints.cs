@@ -14,8 +14,8 @@ public static class AuditEndpoints
     {
         account.MapGet("/audit", (Guid accountId, HttpContext context, ScimDbContext db, CancellationToken ct) => QueryAsync(accountId, context, db, ct))
             .WithName("QueryAudit");
-        account.MapGet("/audit/export", (Guid accountId, string? format, HttpContext context, ScimDbContext db, CancellationToken ct) =>
-            ExportAsync(accountId, format, context, db, ct)).WithName("ExportAudit");
+        account.MapGet("/audit/export", (Guid accountId, string? output, HttpContext context, ScimDbContext db, CancellationToken ct) =>
+            ExportAsync(accountId, output, context, db, ct)).WithName("ExportAudit");
         account.MapGet("/audit/verify", async (Guid accountId, ScimDbContext db, CancellationToken ct) =>
             Results.Ok(await AuditChain.VerifyAsync(db, accountId, ct))).WithName("VerifyAudit");
         return account;
@@ -26,8 +26,8 @@ public static class AuditEndpoints
         var server = api.MapGroup("/audit").AddEndpointFilter(async (context, next) =>
             context.HttpContext.User.IsStaff() ? await next(context) : ApiProblem.Result(403, "staffOnly", "Only provider staff read the server-wide audit chain."));
         server.MapGet("/", (HttpContext context, ScimDbContext db, CancellationToken ct) => QueryAsync(Guid.Empty, context, db, ct)).WithName("QueryServerAudit");
-        server.MapGet("/export", (string? format, HttpContext context, ScimDbContext db, CancellationToken ct) =>
-            ExportAsync(Guid.Empty, format, context, db, ct)).WithName("ExportServerAudit");
+        server.MapGet("/export", (string? output, HttpContext context, ScimDbContext db, CancellationToken ct) =>
+            ExportAsync(Guid.Empty, output, context, db, ct)).WithName("ExportServerAudit");
         server.MapGet("/verify", async (ScimDbContext db, CancellationToken ct) =>
             Results.Ok(await AuditChain.VerifyAsync(db, Guid.Empty, ct))).WithName("VerifyServerAudit");
         return api;
@@ -57,7 +57,8 @@ public static class AuditEndpoints
         format ??= "jsonl";
         if (!AuditExport.Formats.Contains(format))
         {
-            return ApiProblem.Result(400, "invalid", "format must be csv or jsonl.");
+            // Not "format": OData reads query options without a $ too, and $format is not one we take.
+            return ApiProblem.Result(400, "invalid", "output must be csv or jsonl.");
         }
         var options = AuditQuery.Parse(context.Request);
         if (!options.IsSuccess)

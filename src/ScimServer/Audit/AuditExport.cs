@@ -20,6 +20,11 @@ public static class AuditExport
     public static async Task<long> WriteAsync(IAsyncEnumerable<AuditEntry> entries, string format, Stream output, CancellationToken ct)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+        return await WriteAsync(entries, format, writer, ct);
+    }
+
+    public static async Task<long> WriteAsync(IAsyncEnumerable<AuditEntry> entries, string format, TextWriter writer, CancellationToken ct)
+    {
         long count = 0;
         if (format == "csv")
         {

@@ -22,6 +22,10 @@ internal sealed class ScimTokenHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (!Request.Path.StartsWithSegments(ScimUrls.Prefix))
+        {
+            return AuthenticateResult.NoResult(); // The default scheme runs on every request; only SCIM paths take SCIM tokens.
+        }
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {

@@ -66,8 +66,7 @@ internal static class AuditCommands
         {
             entries = entries.Where(e => e.At < to.AddDays(1));
         }
-        await using var stdout = Console.OpenStandardOutput();
-        var count = await AuditExport.WriteAsync(entries.OrderBy(e => e.Seq).AsAsyncEnumerable(), format, stdout, ct);
+        var count = await AuditExport.WriteAsync(entries.OrderBy(e => e.Seq).AsAsyncEnumerable(), format, Console.Out, ct);
         Console.Error.WriteLine($"{count} entries exported.");
         return 0;
     }

@@ -133,9 +133,12 @@ public static partial class AccountEndpoints
         await db.SaveChangesAsync(ct);
         var after = await ViewAsync(db, account, ct);
         audit.About("Account", account.Id, null);
-        audit.Record(AuditDiff.Between(System.Text.Json.JsonSerializer.SerializeToNode(before)!.AsObject(), System.Text.Json.JsonSerializer.SerializeToNode(after)!.AsObject()));
+        audit.Record(AuditDiff.Between(Json(before), Json(after)));
         return Result<AccountView>.Ok(after);
     }
+
+    private static System.Text.Json.Nodes.JsonObject Json(AccountView view) =>
+        System.Text.Json.JsonSerializer.SerializeToNode(view, System.Text.Json.JsonSerializerOptions.Web)!.AsObject();
 
     public sealed record AccountView(
         Guid Id, string Name, string Tier, string[] Domains, bool ViewerAccess, long CreditPool, DateOnly? ContractStart, DateOnly? ContractEnd,

@@ -22,7 +22,7 @@ public static class UserAdminEndpoints
 
     public static RouteGroupBuilder MapUserAdmin(this RouteGroupBuilder account)
     {
-        account.MapGet("/users", SearchUsers).WithName("SearchUsers");
+        account.MapGet("/users", SearchUsers).WithName("ListAccountUsers");
         account.MapGet("/users/{userId:guid}", GetUser).WithName("GetUserDetails");
         account.MapPost("/users/{userId:guid}/activate", (Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
             ChangeAsync(accountId, userId, db, unit, audit, doc => doc["active"] = true, ct)).WithName("ActivateUser");
