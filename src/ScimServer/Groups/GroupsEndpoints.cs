@@ -118,7 +118,7 @@ public static class GroupsEndpoints
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
             var (group, refusal) = await ScimHandlers.LoadForWriteAsync(
-                Find(db.Groups, context, id, token), context.Request, e => e.Version, "Group", id);
+                Locked(db, context, id, token), context.Request, e => e.Version, "Group", id);
             if (group is null)
             {
                 return refusal!;
@@ -153,7 +153,7 @@ public static class GroupsEndpoints
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
             var (group, refusal) = await ScimHandlers.LoadForWriteAsync(
-                Find(db.Groups, context, id, token), context.Request, e => e.Version, "Group", id);
+                Locked(db, context, id, token), context.Request, e => e.Version, "Group", id);
             if (group is null)
             {
                 return refusal!;
@@ -194,7 +194,7 @@ public static class GroupsEndpoints
         await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
             var (group, refusal) = await ScimHandlers.LoadForWriteAsync(
-                Find(db.Groups, context, id, token), context.Request, e => e.Version, "Group", id);
+                Locked(db, context, id, token), context.Request, e => e.Version, "Group", id);
             if (group is null)
             {
                 return refusal!;
@@ -232,6 +232,20 @@ public static class GroupsEndpoints
         var members = doc["members"] as JsonArray;
         doc.Remove("members");
         return members;
+    }
+
+    /// <summary>
+    /// The group for a write, its row locked: concurrent writers of one group (IdPs push members in parallel)
+    /// queue here instead of losing optimistic races and retrying.
+    /// </summary>
+    private static async Task<Group?> Locked(ScimDbContext db, HttpContext context, string id, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var guid))
+        {
+            return null;
+        }
+        var accountId = context.User.AccountId();
+        return (await db.Groups.FromSql($"SELECT *, xmin FROM groups WHERE id = {guid} AND account_id = {accountId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
     }
 
     private static Task<Group?> Find(IQueryable<Group> groups, HttpContext context, string id, CancellationToken ct)
