@@ -50,6 +50,19 @@ public sealed class OpenApiTests(ScimFixture fixture)
         AssertDescribed("operator.yaml", mapped);
     }
 
+    [Fact]
+    public async Task TheCommittedDocuments_AreServed()
+    {
+        var client = fixture.App.CreateClient();
+        foreach (var file in new[] { "operator.yaml", "scim.yaml" })
+        {
+            var served = await client.GetStringAsync($"/openapi/{file}");
+            Assert.Equal(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "openapi", file)), served);
+            Assert.StartsWith("openapi: 3.1", served, StringComparison.Ordinal);
+        }
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync("/openapi/..%2Fappsettings.json")).StatusCode);
+    }
+
     private List<string> Mapped(Func<string, bool> include, string prefix) =>
         fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()

@@ -82,6 +82,10 @@ public static class ScimApplication
                 ScimResult.Error(ScimError.NotFound($"There is no SCIM endpoint for {context.Request.Method} '/{rest}'.")))
             .WithName("ScimNotFound").ExcludeFromDescription();
         app.MapOperatorApi();
+        // The committed documents, served as they are: what the tests check is what clients read.
+        app.MapGet("/openapi/{document:regex(^(operator|scim)\\.yaml$)}", (string document) =>
+                Results.File(Path.Combine(AppContext.BaseDirectory, "openapi", document), "application/yaml"))
+            .WithName("OpenApiDocument").ExcludeFromDescription().AllowAnonymous();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
     }
 }
