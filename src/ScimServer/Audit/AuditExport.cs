@@ -1,6 +1,5 @@
-using System.Globalization;
 using System.Text;
-using CsvHelper;
+using ScimServer.Hosting;
 
 namespace ScimServer.Audit;
 
@@ -28,34 +27,19 @@ public static class AuditExport
         long count = 0;
         if (format == "csv")
         {
-            // The CSV writer fills a string per record, written on asynchronously (Kestrel refuses synchronous writes).
-            var record = new StringWriter(CultureInfo.InvariantCulture);
-            using var csv = CsvWriter.Create(record, null, true);
-            foreach (var column in Columns)
-            {
-                csv.WriteField(column);
-            }
-            csv.EndRecord();
+            using var csv = new CsvLines(writer);
+            await csv.WriteAsync(Columns);
             await foreach (var entry in entries.WithCancellation(ct))
             {
                 var row = AuditQuery.Render(entry);
-                foreach (var column in Columns)
+                await csv.WriteAsync(Columns.Select(column => row[column] switch
                 {
-                    csv.WriteField(row[column] switch
-                    {
-                        null => "",
-                        System.Text.Json.Nodes.JsonValue v when v.TryGetValue<string>(out var s) => s,
-                        var node => node.ToJsonString(),
-                    });
-                }
-                csv.EndRecord();
-                csv.Flush();
-                await writer.WriteAsync(record.ToString());
-                record.GetStringBuilder().Clear();
+                    null => null,
+                    System.Text.Json.Nodes.JsonValue v when v.TryGetValue<string>(out var s) => s,
+                    var node => node.ToJsonString(),
+                }));
                 count++;
             }
-            csv.Flush();
-            await writer.WriteAsync(record.ToString());
         }
         else
         {

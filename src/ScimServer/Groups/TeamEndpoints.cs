@@ -16,8 +16,6 @@ namespace ScimServer.Groups;
 /// </summary>
 public static class TeamEndpoints
 {
-    public const int MaxPageSize = 200;
-
     public static RouteGroupBuilder MapTeams(this RouteGroupBuilder account)
     {
         account.MapGet("/teams", ListTeams).WithName("ListTeams");
@@ -33,14 +31,13 @@ public static class TeamEndpoints
 
     internal static async Task<IResult> ListTeams(Guid accountId, int? page, int? pageSize, ScimDbContext db, CancellationToken ct)
     {
-        var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
-        var number = Math.Max(page ?? 1, 1);
+        var paging = ApiPage.Of(page, pageSize);
         var teams = db.Groups.AsNoTracking().Where(g => g.AccountId == accountId);
         var total = await teams.CountAsync(ct);
-        var items = await teams.OrderBy(g => g.DisplayName.ToLower()).Skip((number - 1) * size).Take(size)
+        var items = await teams.OrderBy(g => g.DisplayName.ToLower()).Skip(paging.Skip).Take(paging.Size)
             .Select(g => new { g.Id, Name = g.DisplayName, g.CreditLimit, CreditTerms = g.CreditTerms.ToString(), Members = db.GroupMembers.Count(m => m.GroupId == g.Id) })
             .ToListAsync(ct);
-        return Results.Ok(new { total, page = number, pageSize = size, teams = items });
+        return Results.Ok(new { total, page = paging.Number, pageSize = paging.Size, teams = items });
     }
 
     internal static async Task<IResult> GetTeam(Guid accountId, Guid teamId, ScimDbContext db, CancellationToken ct)
@@ -115,14 +112,13 @@ public static class TeamEndpoints
         {
             return ApiProblem.NotFound($"Team '{teamId}'");
         }
-        var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
-        var number = Math.Max(page ?? 1, 1);
+        var paging = ApiPage.Of(page, pageSize);
         var members = db.GroupMembers.AsNoTracking().Where(m => m.GroupId == teamId);
         var total = await members.CountAsync(ct);
-        var users = await members.OrderBy(m => m.MemberId).Skip((number - 1) * size).Take(size)
+        var users = await members.OrderBy(m => m.MemberId).Skip(paging.Skip).Take(paging.Size)
             .Join(db.Users, m => m.MemberId, u => u.Id, (m, u) => new { u.Id, u.UserName, u.DisplayName, u.Active })
             .ToListAsync(ct);
-        return Results.Ok(new { total, page = number, pageSize = size, members = users });
+        return Results.Ok(new { total, page = paging.Number, pageSize = paging.Size, members = users });
     }
 
     internal static Task<IResult> AddMember(Guid accountId, Guid teamId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>

@@ -16,8 +16,6 @@ namespace ScimServer.Users;
 /// </summary>
 public static class UserAdminEndpoints
 {
-    public const int MaxPageSize = 200;
-
     public sealed record ProductBody(string Product);
 
     public static RouteGroupBuilder MapUserAdmin(this RouteGroupBuilder account)
@@ -37,8 +35,7 @@ public static class UserAdminEndpoints
     internal static async Task<IResult> SearchUsers(
         Guid accountId, string? search, UserStatus? status, string? product, UserRole? role, int? page, int? pageSize, ScimDbContext db, CancellationToken ct)
     {
-        var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
-        var number = Math.Max(page ?? 1, 1);
+        var paging = ApiPage.Of(page, pageSize);
         var users = db.Users.AsNoTracking().Where(u => u.AccountId == accountId);
         var now = DateTimeOffset.UtcNow;
         users = status switch
@@ -65,9 +62,9 @@ public static class UserAdminEndpoints
             users = users.Where(u => db.Products.Any(p => p.Id == u.ProductId && p.Code.ToLower() == code));
         }
         var total = await users.CountAsync(ct);
-        var items = await users.OrderBy(u => u.UserName.ToLower()).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        var items = await users.OrderBy(u => u.UserName.ToLower()).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
         var products = await db.Products.AsNoTracking().Where(p => p.AccountId == accountId).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
-        return Results.Ok(new { total, page = number, pageSize = size, users = items.Select(u => Summary(u, products, now)) });
+        return Results.Ok(new { total, page = paging.Number, pageSize = paging.Size, users = items.Select(u => Summary(u, products, now)) });
     }
 
     internal static async Task<IResult> GetUser(Guid accountId, Guid userId, ScimDbContext db, CancellationToken ct)

@@ -7,6 +7,7 @@ using Npgsql;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Groups;
+using ScimServer.Hosting;
 using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
@@ -54,29 +55,16 @@ public static class UserCsvEndpoints
         command.Parameters.AddWithValue("account", accountId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await using var output = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 64 * 1024);
-        var line = new StringWriter(CultureInfo.InvariantCulture);
-        using var csv = CsvWriter.Create(line, null, true);
-        foreach (var header in new[] { "email", "first name", "last name", "department", "team", "role", "product", "status", "last sign-in", "credits used" })
-        {
-            csv.WriteField(header);
-        }
-        csv.EndRecord();
+        using var csv = new CsvLines(output);
+        await csv.WriteAsync(["email", "first name", "last name", "department", "team", "role", "product", "status", "last sign-in", "credits used"]);
         while (await reader.ReadAsync(ct))
         {
-            for (var i = 0; i < 7; i++)
-            {
-                csv.WriteField(reader.IsDBNull(i) ? "" : reader.GetString(i));
-            }
-            csv.WriteField(!reader.GetBoolean(7) ? "deactivated" : reader.IsDBNull(8) ? "invited" : "active");
-            csv.WriteField(reader.IsDBNull(8) ? "" : reader.GetFieldValue<DateTimeOffset>(8).ToString("O", CultureInfo.InvariantCulture));
-            csv.WriteField(reader.GetInt64(9).ToString(CultureInfo.InvariantCulture));
-            csv.EndRecord();
-            csv.Flush();
-            await output.WriteAsync(line.ToString());
-            line.GetStringBuilder().Clear();
+            var fields = Enumerable.Range(0, 7).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToList();
+            fields.Add(!reader.GetBoolean(7) ? "deactivated" : reader.IsDBNull(8) ? "invited" : "active");
+            fields.Add(reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8).ToString("O", CultureInfo.InvariantCulture));
+            fields.Add(reader.GetInt64(9).ToString(CultureInfo.InvariantCulture));
+            await csv.WriteAsync(fields);
         }
-        csv.Flush();
-        await output.WriteAsync(line.ToString());
         await output.FlushAsync(ct);
     }
 

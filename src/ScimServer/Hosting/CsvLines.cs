@@ -1,0 +1,33 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace ScimServer.Hosting;
+
+/// <summary>
+/// Writes CSV rows to a text writer asynchronously, one row at a time: CsvHelper formats each row into a buffer
+/// that is then written with <c>WriteAsync</c> (Kestrel refuses synchronous writes to a response).
+/// </summary>
+public sealed class CsvLines(TextWriter output) : IDisposable
+{
+    private readonly StringWriter _row = new(CultureInfo.InvariantCulture);
+    private CsvWriter? _csv;
+
+    public async Task WriteAsync(IEnumerable<string?> fields)
+    {
+        _csv ??= CsvWriter.Create(_row, null, true);
+        foreach (var field in fields)
+        {
+            _csv.WriteField(field ?? "");
+        }
+        _csv.EndRecord();
+        _csv.Flush();
+        await output.WriteAsync(_row.ToString());
+        _row.GetStringBuilder().Clear();
+    }
+
+    public void Dispose()
+    {
+        _csv?.Dispose();
+        _row.Dispose();
+    }
+}
