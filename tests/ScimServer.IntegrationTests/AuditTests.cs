@@ -110,6 +110,10 @@ public sealed class AuditTests(ScimFixture fixture)
         var server = (await staff.GetAsync("/api/audit?$filter=code eq 'unknownToken'&$orderby=seq desc&$top=1")).AssertStatus(HttpStatusCode.OK).Json!["value"]![0]!;
         Assert.Equal(("Anonymous", "scim_nonsen…"), (server["actorType"]!.GetValue<string>(), server["actorId"]!.GetValue<string>()));
         Assert.DoesNotContain("token-value", server.ToJsonString());
+        Assert.True((await staff.GetAsync("/api/audit/verify")).AssertStatus(HttpStatusCode.OK).Json!["intact"]!.GetValue<bool>());
+        var export = await staff.Http.GetStringAsync("/api/audit/export?$filter=code eq 'unknownToken'");
+        Assert.Contains("scim_nonsen", export);
+        Assert.DoesNotContain("token-value", export);
     }
 
     [Fact]
