@@ -51,9 +51,24 @@ public sealed class GroupsTests(ScimFixture fixture)
     }
 
     [Fact]
-    public async Task Create_UnknownMember_Is400AndCreatesNothing()
+    public async Task UnknownMembers_AreSkippedAndAudited_WhenTheConnectionIgnoresThem()
     {
-        var account = await fixture.NewAccountAsync();
+        var account = await fixture.NewAccountAsync(); // an Okta connection: UnknownMembers.Ignore
+        var user = (await account.Scim.CreateUserAsync("known@example.com"))["id"]!.GetValue<string>();
+        var missing = Guid.NewGuid();
+        var created = await account.Scim.PostAsync("/Groups", $$"""{"displayName":"G","members":[{"value":"{{user}}"},{"value":"{{missing}}"}]}""");
+        created.AssertStatus(HttpStatusCode.Created);
+        Assert.Equal([user], created.Json!["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()));
+        var api = await ApiClient.SignInAsync(fixture, account.Id);
+        var entry = (await api.GetAsync($"/api/accounts/{account.Id}/audit?$filter=action eq 'CreateGroup'")).Json!["value"]![0]!;
+        Assert.Contains(missing.ToString(), entry["changes"]!["members"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Create_UnknownMember_Is400AndCreatesNothing_WhenTheConnectionRejectsThem()
+    {
+        // A connection of kind Other keeps the strict default (UnknownMembers.Reject).
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { SsoIdp = ScimServer.Accounts.IdentityProviderKind.Other });
         var missing = Guid.NewGuid();
         var response = await account.Scim.PostAsync("/Groups", $$"""{"displayName":"G","members":[{"value":"{{missing}}"},{"value":"nope"}]}""");
         Assert.Equal("members value 'nope' is not the id of a User or Group of this account.", response.AssertError(HttpStatusCode.BadRequest, "invalidValue"));
@@ -140,6 +155,12 @@ public sealed class GroupsTests(ScimFixture fixture)
     public async Task Patch_BadMemberOperations_AreRefusedAtomically()
     {
         var (account, users) = await WithUsers(1);
+        await using (var db = fixture.Db())
+        {
+            // The strict setting (a connection of kind Other has it by default).
+            await db.ScimConnections.Where(c => c.AccountId == account.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UnknownGroupMembers, ScimServer.Accounts.UnknownMembers.Reject));
+        }
         var group = await account.Scim.CreateGroupAsync("G");
         var id = group["id"]!.GetValue<string>();
         var response = await account.Scim.PatchOpsAsync($"/Groups/{id}",

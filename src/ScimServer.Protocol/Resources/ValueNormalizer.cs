@@ -52,6 +52,11 @@ internal static class ValueNormalizer
         switch (definition.Type)
         {
             case AttributeType.Complex:
+                if (kind == JsonValueKind.String && definition.FindSubAttribute("value") is not null)
+                {
+                    // Entra ID sends the enterprise manager as a bare id string; it means {"value": id}.
+                    value = new JsonObject { ["value"] = value.GetValue<string>() };
+                }
                 if (value is not JsonObject obj)
                 {
                     throw Invalid($"'{path}' is complex; send an object with its sub-attributes ({string.Join(", ", definition.SubAttributes.Select(s => s.Name))}).");

@@ -32,6 +32,9 @@ public sealed class Account
     /// </summary>
     public long CreditsReserved { get; set; }
 
+    /// <summary>IdP role values and what they grant (JSON list of <see cref="IdpRoleMapping"/>).</summary>
+    public string IdpRoleMappings { get; set; } = "[]";
+
     /// <summary>The product a user gets when the IdP names none.</summary>
     public Guid? DefaultProductId { get; set; }
 }

@@ -23,5 +23,6 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.CreditsUsed).HasColumnName("credits_used");
         builder.Property(a => a.CreditsReserved).HasColumnName("credits_reserved");
         builder.Property(a => a.DefaultProductId).HasColumnName("default_product_id");
+        builder.Property(a => a.IdpRoleMappings).HasColumnName("idp_role_mappings").HasColumnType("jsonb");
     }
 }

@@ -11,6 +11,19 @@ public sealed class ScimConnection
     public IdentityProviderKind Idp { get; set; }
     public required string Name { get; set; }
     public DateTimeOffset Created { get; set; }
+
+    /// <summary>Group members this connection names that are not users or groups of the account: refused, or skipped.</summary>
+    public UnknownMembers UnknownGroupMembers { get; set; } = UnknownMembers.Reject;
+}
+
+/// <summary>A compatibility setting: what a group write does with member ids the account does not have.</summary>
+public enum UnknownMembers
+{
+    /// <summary>400 invalidValue naming them, and nothing changes (RFC 7644's answer to an invalid value).</summary>
+    Reject,
+
+    /// <summary>Skip them, apply the rest, and list the skipped ids in the audit entry (Okta, Entra ID, OneLogin).</summary>
+    Ignore,
 }
 
 internal sealed class ScimConnectionConfiguration : IEntityTypeConfiguration<ScimConnection>
@@ -23,5 +36,6 @@ internal sealed class ScimConnectionConfiguration : IEntityTypeConfiguration<Sci
         builder.Property(c => c.Idp).HasColumnName("idp").HasConversion<string>();
         builder.Property(c => c.Name).HasColumnName("name");
         builder.Property(c => c.Created).HasColumnName("created");
+        builder.Property(c => c.UnknownGroupMembers).HasColumnName("unknown_group_members").HasConversion<string>();
     }
 }

@@ -73,7 +73,12 @@ public static class TokenIssuer
             : await db.ScimConnections.FirstOrDefaultAsync(c => c.AccountId == account.Id && c.Idp == idp, ct);
         if (connection is null)
         {
-            connection = new ScimConnection { Id = Guid.CreateVersion7(), AccountId = account.Id, Idp = idp, Name = idp.ToString(), Created = DateTimeOffset.UtcNow };
+            connection = new ScimConnection
+            {
+                Id = Guid.CreateVersion7(), AccountId = account.Id, Idp = idp, Name = idp.ToString(), Created = DateTimeOffset.UtcNow,
+                // The named IdPs push whole groups in one request: skipping an id they have not provisioned yet is safer than refusing all.
+                UnknownGroupMembers = idp == IdentityProviderKind.Other ? UnknownMembers.Reject : UnknownMembers.Ignore,
+            };
             db.ScimConnections.Add(connection);
         }
         return connection;

@@ -43,9 +43,12 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
         {
             return ScimError.InvalidValue($"{AccountExtension.Urn}:role is '{roleText}'; use Admin, User or Viewer.");
         }
+        // With role mappings configured, the IdP's roles decide the role (and the product, when one is mapped).
+        var mapped = IdpRoleMapping.Resolve(IdpRoleMapping.Parse(account.IdpRoleMappings), document["roles"]);
+        role = mapped?.Role ?? role;
         var products = await db.Products.AsNoTracking().Where(p => p.AccountId == account.Id).ToListAsync(ct);
         Product? product;
-        if (Text(extension["product"]) is { } code)
+        if ((mapped?.Product ?? Text(extension["product"])) is { } code)
         {
             product = products.FirstOrDefault(p => string.Equals(p.Code, code, StringComparison.OrdinalIgnoreCase));
             if (product is null)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
+using ScimServer.Accounts;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Patching;
@@ -12,7 +13,7 @@ namespace ScimServer.Groups;
 /// Changes one group's members with set-based statements on <c>group_members</c>: the cost of adding or removing
 /// k members depends on k, never on the size of the group, and the member list is never loaded.
 /// </summary>
-internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid groupId)
+internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid groupId, UnknownMembers unknown = UnknownMembers.Reject)
 {
     /// <summary>Takes a user or group out of every group it is in, moving each of those groups' versions.</summary>
     public static async Task LeaveAllGroupsAsync(ScimDbContext db, Guid memberId, CancellationToken ct)
@@ -66,7 +67,7 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
             return null;
         }
         var ids = ParseIds(values, out var invalid);
-        if (invalid.Count > 0)
+        if (invalid.Count > 0 && unknown == UnknownMembers.Reject)
         {
             return ScimError.InvalidValue($"members value {Quote(invalid)} is not the id of a User or Group of this account.");
         }
@@ -81,9 +82,15 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
             SELECT g.id FROM groups g WHERE g.account_id = {accountId} AND g.id = ANY({ids})
             """).ToListAsync(ct);
         var missing = ids.Except(found).ToList();
-        if (missing.Count > 0)
+        if (missing.Count > 0 && unknown == UnknownMembers.Reject)
         {
             return ScimError.InvalidValue($"members value {Quote(missing.Select(m => m.ToString()).ToList())} is not the id of a User or Group of this account.");
+        }
+        if (missing.Count + invalid.Count > 0)
+        {
+            // The connection skips what the account does not have (its compatibility setting); the audit entry lists them.
+            Log.Add(new JsonObject { ["op"] = "skipUnknown", ["members"] = new JsonArray(missing.Select(m => (JsonNode)m.ToString()).Concat(invalid.Select(i => (JsonNode)i)).Take(100).ToArray()) });
+            ids = found.Distinct().ToArray();
         }
         Track(await db.Database.ExecuteSqlAsync($"""
             INSERT INTO group_members (group_id, member_id, member_type, account_id, added)

@@ -18,6 +18,7 @@ public static class OperatorEndpoints
         api.MapAccounts(account);
         account.MapAccountSettings();
         account.MapTokens();
+        account.MapIdpSettings();
         account.MapUserAdmin();
         account.MapUserCsv();
         account.MapTeams();

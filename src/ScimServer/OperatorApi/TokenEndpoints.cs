@@ -38,6 +38,7 @@ public static class TokenEndpoints
             Idp = c.Idp.ToString(),
             c.Name,
             c.Created,
+            UnknownGroupMembers = c.UnknownGroupMembers.ToString(),
             Tokens = tokens.Where(t => t.ConnectionId == c.Id).Select(t => View(t, now)),
         }));
     }
