@@ -46,11 +46,11 @@ public sealed class EntraIdReplayTests(ScimFixture fixture)
             """);
 
         // Update attributes: one PATCH, capitalised ops, a filtered email path and the manager as a bare id.
-        (await idp.Send("PATCH", $"/Users/{admin}", $$"""
+        (await idp.Send("PATCH", $"/Users/{admin}", $$$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
               {"op":"Replace","path":"emails[type eq \"work\"].value","value":"updatedEmail@testuser.com"},
               {"op":"Replace","path":"name.familyName","value":"updatedFamilyName"},
-              {"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"{{manager}}"}]}
+              {"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"{{{manager}}}"}]}
             """)).AssertStatus(HttpStatusCode.OK);
         var read = (await idp.Send("GET", $"/Users/{admin}")).Json!;
         Assert.Equal("updatedEmail@testuser.com", read["emails"]![0]!["value"]!.GetValue<string>());
@@ -86,11 +86,11 @@ public sealed class EntraIdReplayTests(ScimFixture fixture)
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group","http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/Group"],
              "externalId":"8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159","displayName":"Finance","meta":{"resourceType":"Group"}}
             """);
-        (await idp.Send("PATCH", $"/Groups/{group}", $$"""
-            {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{admin}}"},{"$ref":null,"value":"{{manager}}"}]}]}
+        (await idp.Send("PATCH", $"/Groups/{group}", $$$"""
+            {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{{admin}}}"},{"$ref":null,"value":"{{{manager}}}"}]}]}
             """)).AssertStatus(HttpStatusCode.NoContent);
-        (await idp.Send("PATCH", $"/Groups/{group}", $$"""
-            {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"{{manager}}"}]}]}
+        (await idp.Send("PATCH", $"/Groups/{group}", $$$"""
+            {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"{{{manager}}}"}]}]}
             """)).AssertStatus(HttpStatusCode.NoContent);
         (await idp.Send("PATCH", $"/Groups/{group}", """
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"displayName","value":"Finance EMEA"}]}
