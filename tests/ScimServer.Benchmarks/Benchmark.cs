@@ -160,7 +160,8 @@ internal static class BenchmarkProgram
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("""
                 INSERT INTO users (id, account_id, user_name, data, created, last_modified)
-                SELECT gen_random_uuid(), $1, 'newcomer-' || i || '@example.com', jsonb_build_object('userName', 'newcomer-' || i || '@example.com', 'active', true), now(), now()
+                SELECT gen_random_uuid(), $1, 'newcomer-' || i || '@example.com', jsonb_build_object('userName', 'newcomer-' || i || '@example.com', 'active', true,
+                       'name', jsonb_build_object('givenName', 'New', 'familyName', i::text)), now(), now()
                 FROM generate_series(1, $2) AS i RETURNING id
                 """, connection) { Parameters = { new() { Value = account }, new() { Value = count } } };
             var ids = new List<Guid>();
