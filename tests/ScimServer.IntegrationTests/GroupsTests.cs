@@ -56,12 +56,14 @@ public sealed class GroupsTests(ScimFixture fixture)
         var account = await fixture.NewAccountAsync(); // an Okta connection: UnknownMembers.Ignore
         var user = (await account.Scim.CreateUserAsync("known@example.com"))["id"]!.GetValue<string>();
         var missing = Guid.NewGuid();
-        var created = await account.Scim.PostAsync("/Groups", $$"""{"displayName":"G","members":[{"value":"{{user}}"},{"value":"{{missing}}"}]}""");
+        var foreign = (await (await fixture.NewAccountAsync()).Scim.CreateUserAsync("foreign@example.com"))["id"]!.GetValue<string>();
+        var created = await account.Scim.PostAsync("/Groups", $$"""{"displayName":"G","members":[{"value":"{{user}}"},{"value":"{{missing}}"},{"value":"{{foreign}}"}]}""");
         created.AssertStatus(HttpStatusCode.Created);
         Assert.Equal([user], created.Json!["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()));
         var api = await ApiClient.SignInAsync(fixture, account.Id);
         var entry = (await api.GetAsync($"/api/accounts/{account.Id}/audit?$filter=action eq 'CreateGroup'")).Json!["value"]![0]!;
         Assert.Contains(missing.ToString(), entry["changes"]!["members"]!.ToJsonString());
+        Assert.Contains(foreign, entry["changes"]!["members"]!.ToJsonString()); // another account's user is just as unknown
     }
 
     [Fact]

@@ -52,7 +52,7 @@ internal static class ValueNormalizer
         switch (definition.Type)
         {
             case AttributeType.Complex:
-                if (kind == JsonValueKind.String && definition.FindSubAttribute("value") is not null)
+                if (kind == JsonValueKind.String && !definition.MultiValued && definition.FindSubAttribute("value") is not null)
                 {
                     // Entra ID sends the enterprise manager as a bare id string; it means {"value": id}.
                     value = new JsonObject { ["value"] = value.GetValue<string>() };

@@ -42,7 +42,7 @@ public static class TeamEndpoints
 
     internal static async Task<IResult> GetTeam(Guid accountId, Guid teamId, ScimDbContext db, CancellationToken ct)
     {
-        var team = await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == teamId && g.AccountId == accountId, ct);
+        var team = await Team(db.Groups.AsNoTracking(), accountId, teamId, ct);
         return team is null ? ApiProblem.NotFound($"Team '{teamId}'") : Results.Ok(await ViewAsync(db, team, ct));
     }
 
@@ -69,10 +69,9 @@ public static class TeamEndpoints
     internal static async Task<IResult> UpdateTeam(Guid accountId, Guid teamId, JsonObject body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
         ApiProblem.Answer(await unit.RunAsync(async token =>
         {
-            var team = await db.Groups.FirstOrDefaultAsync(g => g.Id == teamId && g.AccountId == accountId, token);
-            if (team is null)
+            if (await Team(db.Groups, accountId, teamId, token) is not { } team)
             {
-                return ScimError.NotFound($"Team '{teamId}' does not exist in this account.");
+                return TeamNotFound(teamId);
             }
             var before = JsonNode.Parse(team.Data)!.AsObject();
             var doc = (JsonObject)before.DeepClone();
@@ -91,10 +90,9 @@ public static class TeamEndpoints
     {
         var result = await unit.RunAsync(async token =>
         {
-            var team = await db.Groups.FirstOrDefaultAsync(g => g.Id == teamId && g.AccountId == accountId, token);
-            if (team is null)
+            if (await Team(db.Groups, accountId, teamId, token) is not { } team)
             {
-                return ScimError.NotFound($"Team '{teamId}' does not exist in this account.");
+                return TeamNotFound(teamId);
             }
             audit.About("Group", team.Id, team.DisplayName);
             await MembershipWriter.LeaveAllGroupsAsync(db, team.Id, token);
@@ -131,10 +129,9 @@ public static class TeamEndpoints
         Guid accountId, Guid teamId, Guid userId, bool add, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
         ApiProblem.Answer(await unit.RunAsync(async token =>
         {
-            var team = await db.Groups.FirstOrDefaultAsync(g => g.Id == teamId && g.AccountId == accountId, token);
-            if (team is null)
+            if (await Team(db.Groups, accountId, teamId, token) is not { } team)
             {
-                return ScimError.NotFound($"Team '{teamId}' does not exist in this account.");
+                return TeamNotFound(teamId);
             }
             audit.About("Group", team.Id, team.DisplayName);
             var writer = new MembershipWriter(db, accountId, teamId);
@@ -154,6 +151,11 @@ public static class TeamEndpoints
             audit.Record(new JsonObject { ["members"] = writer.Log.DeepClone() });
             return Result<object>.Ok(new { teamId, userId, member = add, changed = writer.Changed });
         }, ct));
+
+    private static Task<Group?> Team(IQueryable<Group> groups, Guid accountId, Guid teamId, CancellationToken ct) =>
+        groups.FirstOrDefaultAsync(g => g.Id == teamId && g.AccountId == accountId, ct);
+
+    private static ScimError TeamNotFound(Guid teamId) => ScimError.NotFound($"Team '{teamId}' does not exist in this account.");
 
     /// <summary>Copies name, creditLimit (null clears it) and creditTerms from an operator's body into the SCIM document.</summary>
     private static ScimError? Apply(JsonObject doc, JsonObject body, bool requireName)
