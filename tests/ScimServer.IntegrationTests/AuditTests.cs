@@ -133,6 +133,10 @@ public sealed class AuditTests(ScimFixture fixture)
         Assert.Equal(["page2@example.com", "page3@example.com"], second["value"]!.AsArray().Select(e => e!["targetName"]!.GetValue<string>()));
 
         (await api.GetAsync($"/api/accounts/{account.Id}/audit?$filter=nosuchfield eq 1")).AssertProblem(HttpStatusCode.BadRequest, "invalidFilter");
+        var byText = (await api.GetAsync($"/api/accounts/{account.Id}/audit?$filter=contains(targetName,'page3') or startswith(targetName,'page4@')&$count=true")).AssertStatus(HttpStatusCode.OK).Json!;
+        Assert.Equal(2, byText["@odata.count"]!.GetValue<long>());
+        (await api.GetAsync($"/api/accounts/{account.Id}/audit?$filter=contains(changes,'page4@')")).AssertProblem(HttpStatusCode.BadRequest, "invalidFilter");
+        (await api.GetAsync($"/api/accounts/{account.Id}/audit?$filter=at ge 2026-01-01T00:00:00+02:00")).AssertProblem(HttpStatusCode.BadRequest, "invalidFilter");
         (await api.GetAsync($"/api/accounts/{account.Id}/audit?$top=5000")).AssertProblem(HttpStatusCode.BadRequest, "invalidFilter");
         (await api.GetAsync($"/api/accounts/{account.Id}/audit?$expand=x")).AssertProblem(HttpStatusCode.BadRequest, "invalidFilter");
 

@@ -161,4 +161,30 @@ public sealed class OperatorApiTests(ScimFixture fixture)
         Assert.Equal(0, (await api.GetAsync($"/api/accounts/{account.Id}/dashboard?period=custom&from=2020-01-01&to=2020-12-31")).Json!["creditsInPeriod"]!.GetValue<long>());
         (await api.GetAsync($"/api/accounts/{account.Id}/dashboard?period=fortnight")).AssertProblem(HttpStatusCode.BadRequest, "invalid");
     }
+
+    [Fact]
+    public async Task IdpSettings_RoleMappingsAreValidated_AndConnectionSettingsChange()
+    {
+        var account = await fixture.NewAccountAsync();
+        var api = await ApiClient.SignInAsync(fixture, account.Id);
+        var path = $"/api/accounts/{account.Id}/idp-role-mappings";
+        Assert.Contains("not one this account bought", (await api.PutAsync(path, """[{"idpRole":"X","product":"platinum"}]""")).AssertProblem(HttpStatusCode.BadRequest, "invalidValue"));
+        Assert.Contains("mapped twice", (await api.PutAsync(path, """[{"idpRole":"A","role":"Admin"},{"idpRole":"a","role":"User"}]""")).AssertProblem(HttpStatusCode.BadRequest, "invalidValue"));
+        Assert.Contains("a role, a product", (await api.PutAsync(path, """[{"idpRole":"A"}]""")).AssertProblem(HttpStatusCode.BadRequest, "invalidValue"));
+        (await api.PutAsync(path, """[{"idpRole":"Admins","role":"Admin"},{"idpRole":"Std","product":"standard"}]""")).AssertStatus(HttpStatusCode.OK);
+        var mappings = (await api.GetAsync(path)).AssertStatus(HttpStatusCode.OK).Json!.AsArray();
+        Assert.Equal(["Admins:Admin", "Std:standard"], mappings.Select(m => $"{m!["idpRole"]}:{m["role"] ?? m["product"]}"));
+
+        // A mapped role applies the next time the IdP writes the user.
+        var user = await account.Scim.CreateUserAsync("mapped@example.com", """ "roles":[{"value":"admins"}] """);
+        Assert.Equal("Admin", user["urn:scimserver:schemas:extension:account:1.0:User"]!["role"]!.GetValue<string>());
+
+        var connection = (await api.GetAsync($"/api/accounts/{account.Id}/connections")).Json!.AsArray()[0]!;
+        Assert.Equal("Ignore", connection["unknownGroupMembers"]!.GetValue<string>());
+        var changed = (await api.SendAsync(HttpMethod.Patch, $"/api/accounts/{account.Id}/connections/{connection["id"]}", """{"unknownGroupMembers":"Reject","name":"Okta production"}"""))
+            .AssertStatus(HttpStatusCode.OK).Json!;
+        Assert.Equal(("Reject", "Okta production"), (changed["unknownGroupMembers"]!.GetValue<string>(), changed["name"]!.GetValue<string>()));
+        (await account.Scim.PostAsync("/Groups", $$"""{"displayName":"G","members":[{"value":"{{Guid.NewGuid()}}"}]}""")).AssertError(HttpStatusCode.BadRequest, "invalidValue");
+        (await api.SendAsync(HttpMethod.Patch, $"/api/accounts/{account.Id}/connections/{Guid.NewGuid()}", "{}")).AssertProblem(HttpStatusCode.NotFound, "notFound");
+    }
 }

@@ -45,7 +45,8 @@ public static class AuditEndpoints
         {
             return Results.Json(await AuditQuery.PageAsync(chain, options.Value, context.Request, ct));
         }
-        catch (Exception e) when (e is ArgumentException or InvalidCastException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or InvalidOperationException
+                                   or Npgsql.PostgresException { SqlState: "42883" or "42804" or "22007" or "22008" })
         {
             // e.g. a date literal with a non-UTC offset, which PostgreSQL's timestamptz parameters refuse.
             return ApiProblem.Result(400, "invalidFilter", "The audit query cannot run: " + e.Message + " (write times in UTC, e.g. 2026-11-01T00:00:00Z).");

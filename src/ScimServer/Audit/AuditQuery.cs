@@ -122,8 +122,10 @@ public static class AuditQuery
     private static IEdmModel BuildModel()
     {
         var builder = new ODataConventionModelBuilder();
-        builder.EntitySet<AuditEntry>("audit").EntityType.HasKey(e => new { e.AccountId, e.Seq })
-            .Filter().OrderBy().Select().Count().Page(MaxTop, DefaultTop);
+        var entry = builder.EntitySet<AuditEntry>("audit").EntityType.HasKey(e => new { e.AccountId, e.Seq });
+        entry.Filter().OrderBy().Select().Count().Page(MaxTop, DefaultTop);
+        // jsonb: selectable, not a string PostgreSQL can search or sort (filter on targetId or action instead).
+        entry.Property(e => e.Changes).IsNotFilterable().IsNotSortable();
         builder.EnableLowerCamelCase();
         return builder.GetEdmModel();
     }

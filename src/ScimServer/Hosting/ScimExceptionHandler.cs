@@ -34,6 +34,12 @@ internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger)
                 httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName, traceId);
             error = new ScimError(500, null, $"The server failed to handle the request; nothing was changed. Quote trace id {traceId} to the operator.");
         }
+        if (httpContext.Request.Path.StartsWithSegments("/api") || httpContext.Request.Path.StartsWithSegments("/authenticate"))
+        {
+            // The operator API answers in its own format, problem details.
+            await OperatorApi.ApiProblem.Write(httpContext, error.Status, error.Status == 503 ? "unavailable" : "error", error.Detail);
+            return true;
+        }
         await ScimResult.Error(error).ExecuteAsync(httpContext);
         return true;
     }
