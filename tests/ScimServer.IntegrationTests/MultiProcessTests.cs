@@ -40,6 +40,11 @@ public sealed class MultiProcessTests(ScimFixture fixture) : IAsyncLifetime
                 Assert.Contains($"{seats} of {seats} seats in use", r.AssertError(HttpStatusCode.Forbidden, null), StringComparison.Ordinal));
             await using var db = fixture.Db();
             Assert.Equal(seats, await db.Users.CountAsync(u => u.AccountId == account.Id && u.Active && u.DeletedAt == null));
+            // Every request, granted or refused, is in the audit log once, and three processes writing at once left one unbroken chain.
+            var chain = await ScimServer.Audit.AuditChain.VerifyAsync(db, account.Id, CancellationToken.None);
+            Assert.True(chain.Intact, chain.Detail);
+            Assert.Equal(requests, chain.Entries);
+            Assert.Equal(requests - seats, await db.Set<ScimServer.Audit.AuditEntry>().CountAsync(e => e.AccountId == account.Id && e.Outcome == "Refused" && e.Status == 403));
         }
     }
 
