@@ -40,7 +40,7 @@ internal static class BenchmarkProgram
                 var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
                 account = (await AccountSetup.CreateAsync(db, new AccountSpec("bench", AccountTier.Enterprise, ["example.com"],
                     [("standard", 10_000_000)], ViewerAccess: true, IdentityProviderKind.Okta, SsoStatus.Active), CancellationToken.None)).Id;
-                token = (await TokenIssuer.MintAsync(db, account, "bench", null, CancellationToken.None)).Value!;
+                token = (await TokenIssuer.MintAsync(db, account, "bench", null, CancellationToken.None)).Value!.Secret;
             }
             Console.Error.WriteLine($"Seeding {users:N0} users and groups of 10 and {users:N0} members...");
             var (small, large) = await SeedAsync(connection, account, users);

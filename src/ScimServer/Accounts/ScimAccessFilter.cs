@@ -1,14 +1,11 @@
-using Microsoft.EntityFrameworkCore;
-using ScimServer.Auth;
 using ScimServer.Hosting;
-using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
 namespace ScimServer.Accounts;
 
 /// <summary>
-/// Refuses every SCIM request of an account that may not use SCIM (rule 1) with 403, and hands the account
-/// to the handlers so the account rules need not read it again.
+/// Refuses every SCIM request of an account that may not use SCIM (rule 1) with 403. The account is the one
+/// the token handler read with the token; handlers take it from here instead of reading it again.
 /// </summary>
 internal sealed class ScimAccessFilter : IEndpointFilter
 {
@@ -16,15 +13,11 @@ internal sealed class ScimAccessFilter : IEndpointFilter
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var http = context.HttpContext;
-        var db = http.RequestServices.GetRequiredService<ScimDbContext>();
-        var accountId = http.User.AccountId();
-        var account = await db.Accounts.AsNoTracking().FirstAsync(a => a.Id == accountId, http.RequestAborted);
-        if (ScimAccess.Refusal(account) is { } refusal)
+        // The token handler read the account together with the token, in this request.
+        if (ScimAccess.Refusal(Account(context.HttpContext)) is { } refusal)
         {
             return ScimResult.Error(new ScimError(403, null, refusal));
         }
-        http.Items[AccountItem] = account;
         return await next(context);
     }
 

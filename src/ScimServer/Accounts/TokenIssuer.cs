@@ -6,6 +6,12 @@ using ScimServer.Protocol.Errors;
 
 namespace ScimServer.Accounts;
 
+/// <summary>A freshly minted token: the plain secret (never stored) and the stored record.</summary>
+public sealed record MintedToken(string Secret, ScimToken Token);
+
+/// <summary>A live token found by its secret, with its account and its connection's compatibility setting (one query per request).</summary>
+public sealed record LiveToken(ScimToken Token, Account Account, UnknownMembers UnknownGroupMembers);
+
 /// <summary>Mints and looks up SCIM bearer tokens. The plain secret exists only in the mint's return value.</summary>
 public static class TokenIssuer
 {
@@ -15,7 +21,7 @@ public static class TokenIssuer
     /// A new token for the account's connection to <paramref name="idp"/> (default: the account's SSO IdP),
     /// created on first use, or the reason the account may not have one (rule 1: Enterprise tier and active SSO).
     /// </summary>
-    public static async Task<Result<string>> MintAsync(
+    public static async Task<Result<MintedToken>> MintAsync(
         ScimDbContext db, Guid accountId, string name, DateTimeOffset? expiresAt, CancellationToken ct, IdentityProviderKind? idp = null)
     {
         var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, ct);
@@ -29,7 +35,7 @@ public static class TokenIssuer
         }
         var connection = await ConnectionAsync(db, account, idp ?? account.SsoIdp ?? IdentityProviderKind.Other, ct);
         var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
-        db.ScimTokens.Add(new ScimToken
+        var token = new ScimToken
         {
             Id = Guid.CreateVersion7(),
             AccountId = accountId,
@@ -39,24 +45,28 @@ public static class TokenIssuer
             Prefix = secret[..(SecretPrefix.Length + 6)],
             Created = DateTimeOffset.UtcNow,
             ExpiresAt = expiresAt,
-        });
+        };
+        db.ScimTokens.Add(token);
         await db.SaveChangesAsync(ct);
-        return Result<string>.Ok(secret);
+        return Result<MintedToken>.Ok(new MintedToken(secret, token));
     }
 
     /// <summary>The live token matching <paramref name="secret"/>, or null. Revocation is seen by the next request on every process.</summary>
-    public static async Task<ScimToken?> FindAsync(ScimDbContext db, string secret, CancellationToken ct)
+    public static async Task<LiveToken?> FindAsync(ScimDbContext db, string secret, CancellationToken ct)
     {
         var hash = Hash(secret);
-        var token = await db.ScimTokens.AsNoTracking()
-            .Where(t => t.Hash == hash && t.RevokedAt == null)
-            .FirstOrDefaultAsync(ct);
+        var found = await (
+            from t in db.ScimTokens.AsNoTracking()
+            join c in db.ScimConnections on t.ConnectionId equals c.Id
+            join a in db.Accounts.AsNoTracking() on t.AccountId equals a.Id
+            where t.Hash == hash && t.RevokedAt == null
+            select new LiveToken(t, a, c.UnknownGroupMembers)).FirstOrDefaultAsync(ct);
         // The index lookup already matched; the fixed-time compare keeps the final check free of early exits.
-        if (token is null || !CryptographicOperations.FixedTimeEquals(token.Hash, hash))
+        if (found is null || !CryptographicOperations.FixedTimeEquals(found.Token.Hash, hash))
         {
             return null;
         }
-        return token.ExpiresAt is { } expiry && expiry <= DateTimeOffset.UtcNow ? null : token;
+        return found.Token.ExpiresAt is { } expiry && expiry <= DateTimeOffset.UtcNow ? null : found;
     }
 
     /// <summary>The token matching <paramref name="secret"/> whether live, revoked or expired (for the audit log), or null.</summary>

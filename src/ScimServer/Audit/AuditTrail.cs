@@ -52,6 +52,10 @@ public sealed class AuditTrail
     public void Record(JsonObject? changes, string? action = null, Guid? accountId = null) =>
         _pending.Add(new Pending(accountId, action, Subject, changes));
 
+    /// <summary>Records a change of something other than the request's subject (a side effect, like a team an import creates).</summary>
+    public void RecordOf(string type, Guid id, string? name, JsonObject? changes, string action) =>
+        _pending.Add(new Pending(null, action, (type, id.ToString(), name), changes));
+
     /// <summary>Drops what a rolled-back attempt recorded (the unit of work is retried from scratch).</summary>
     public void Discard() => _pending.Clear();
 

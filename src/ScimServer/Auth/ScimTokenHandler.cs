@@ -22,10 +22,6 @@ internal sealed class ScimTokenHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Path.StartsWithSegments(ScimUrls.Prefix))
-        {
-            return AuthenticateResult.NoResult(); // The default scheme runs on every request; only SCIM paths take SCIM tokens.
-        }
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
@@ -33,8 +29,8 @@ internal sealed class ScimTokenHandler(
             return AuthenticateResult.NoResult();
         }
         var secret = header["Bearer ".Length..].Trim();
-        var token = secret.Length is > 0 and <= 512 ? await TokenIssuer.FindAsync(db, secret, Context.RequestAborted) : null;
-        if (token is null)
+        var live = secret.Length is > 0 and <= 512 ? await TokenIssuer.FindAsync(db, secret, Context.RequestAborted) : null;
+        if (live is not { Token: var token })
         {
             await NoteFailureAsync(secret);
             return AuthenticateResult.Fail("The bearer token is not valid.");
@@ -45,7 +41,10 @@ internal sealed class ScimTokenHandler(
             new Claim(ScimTokenDefaults.TokenClaim, token.Id.ToString()),
             new Claim(ScimTokenDefaults.ConnectionClaim, token.ConnectionId.ToString()),
             new Claim(ScimTokenDefaults.TokenNameClaim, token.Name),
+            new Claim(ScimTokenDefaults.UnknownMembersClaim, live.UnknownGroupMembers.ToString()),
         ], ScimTokenDefaults.Scheme);
+        // Read with the token, so the account gate (rule 1) and the account rules need not query it again.
+        Context.Items[ScimAccessFilter.AccountItem] = live.Account;
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ScimTokenDefaults.Scheme));
     }
 

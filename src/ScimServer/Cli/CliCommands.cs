@@ -106,11 +106,11 @@ public static class CliCommands
                             Console.Error.WriteLine(token.Error.Detail);
                             return 2;
                         }
-                        var minted = (await TokenIssuer.FindAsync(db, token.Value, ct))!;
+                        var minted = token.Value.Token;
                         await AuditCommands.RecordAsync(db, account.Id, "cli.token.create", "ScimToken", minted.Id, minted.Name,
                             AuditDiff.Of(("prefix", null, minted.Prefix), ("expiresAt", null, minted.ExpiresAt)), ct);
                         await transaction.CommitAsync(ct);
-                        Console.WriteLine(token.Value);
+                        Console.WriteLine(token.Value.Secret);
                         return 0;
                     });
                 case ["token", "revoke", var tokenId]:

@@ -95,7 +95,7 @@ public static class GroupsEndpoints
             }
             db.Groups.Add(group);
             await db.SaveChangesAsync(token);
-            var writer = new MembershipWriter(db, accountId, group.Id, await UnknownMembersAsync(context, db, token));
+            var writer = new MembershipWriter(db, accountId, group.Id, context.User.UnknownGroupMembers());
             Audit(context, group, null, doc);
             var error = await writer.AddAsync(members, token);
             if (error is not null)
@@ -125,7 +125,7 @@ public static class GroupsEndpoints
                 return refusal!;
             }
             // PUT replaces everything, members included (RFC 7644 §3.5.1).
-            var writer = new MembershipWriter(db, group.AccountId, group.Id, await UnknownMembersAsync(context, db, token));
+            var writer = new MembershipWriter(db, group.AccountId, group.Id, context.User.UnknownGroupMembers());
             var before = Audit(context, group, JsonNode.Parse(group.Data)!.AsObject(), doc);
             await writer.RemoveAllAsync(token);
             var error = await writer.AddAsync(members, token);
@@ -160,7 +160,7 @@ public static class GroupsEndpoints
                 return refusal!;
             }
             var before = JsonNode.Parse(group.Data)!.AsObject();
-            var writer = new MembershipWriter(db, group.AccountId, group.Id, await UnknownMembersAsync(context, db, token));
+            var writer = new MembershipWriter(db, group.AccountId, group.Id, context.User.UnknownGroupMembers());
             Audit(context, group, before, null);
             var outcome = PatchApplier.Apply((JsonObject)before.DeepClone(), request.Value, Type, Deferred);
             if (!outcome.IsSuccess)
@@ -226,13 +226,6 @@ public static class GroupsEndpoints
             changes["members"] = writer.Log.DeepClone();
         }
         context.RequestServices.GetRequiredService<AuditTrail>().Record(changes);
-    }
-
-    /// <summary>The writing connection's compatibility setting for member ids the account does not have.</summary>
-    private static Task<UnknownMembers> UnknownMembersAsync(HttpContext context, ScimDbContext db, CancellationToken ct)
-    {
-        var connection = context.User.ConnectionId();
-        return db.ScimConnections.Where(c => c.Id == connection).Select(c => c.UnknownGroupMembers).SingleAsync(ct);
     }
 
     private static JsonArray? TakeMembers(JsonObject doc)

@@ -45,7 +45,7 @@ internal sealed class DatabaseInitializer(
             // Tokens are stored only as hashes, so each start revokes the previous demo token and mints a new one.
             await db.ScimTokens.Where(t => t.AccountId == account.Id && t.Name == "demo-run" && t.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, DateTimeOffset.UtcNow), cancellationToken);
-            banner.Token = (await TokenIssuer.MintAsync(db, account.Id, "demo-run", null, cancellationToken)).Value;
+            banner.Token = (await TokenIssuer.MintAsync(db, account.Id, "demo-run", null, cancellationToken)).Value?.Secret;
             banner.AccountName = account.Name;
             banner.AccountId = account.Id;
             (banner.OperatorName, banner.OperatorPassword) = await DemoOperatorAsync(db, account.Id, cancellationToken);

@@ -40,9 +40,11 @@ public static class ScimApplication
         services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<WriteUnit>();
         services.AddScoped<Audit.AuditTrail>();
-        services.AddAuthentication(ScimTokenDefaults.Scheme)
+        // No default scheme: each route group names its own (SCIM tokens here, operator JWTs under /api), so a
+        // request is authenticated only by the scheme its endpoint accepts.
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ScimTokenHandler>(ScimTokenDefaults.Scheme, null);
-        services.AddAuthorization();
+        services.AddAuthorization(o => o.AddPolicy(ScimTokenDefaults.Scheme, p => p.AddAuthenticationSchemes(ScimTokenDefaults.Scheme).RequireAuthenticatedUser()));
         OperatorAuth.Add(services);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddExceptionHandler<ScimExceptionHandler>();
@@ -68,7 +70,7 @@ public static class ScimApplication
         app.UseAuthentication();
         app.UseAuthorization();
 
-        var scim = app.MapGroup(ScimUrls.Prefix).RequireAuthorization();
+        var scim = app.MapGroup(ScimUrls.Prefix).RequireAuthorization(ScimTokenDefaults.Scheme);
         scim.MapDiscovery();
         // Resources are gated by the account model's first rule (Enterprise tier, active SSO); discovery is not.
         scim.MapGroup("/").AddEndpointFilter<ScimAccessFilter>().MapUsers().MapGroups().MapRootSearch();

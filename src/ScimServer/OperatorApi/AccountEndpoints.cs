@@ -44,8 +44,8 @@ public static partial class AccountEndpoints
         return Results.Ok(accounts);
     }
 
-    internal static async Task<IResult> GetAccount(Guid accountId, ScimDbContext db, CancellationToken ct) =>
-        Results.Ok(await ViewAsync(db, await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, ct), ct));
+    internal static async Task<IResult> GetAccount(HttpContext context, ScimDbContext db, CancellationToken ct) =>
+        Results.Ok(await ViewAsync(db, AccountScopeFilter.Account(context), ct));
 
     internal static async Task<IResult> CreateAccount(AccountBody body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
     {

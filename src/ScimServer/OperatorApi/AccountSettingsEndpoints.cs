@@ -17,11 +17,7 @@ public static class AccountSettingsEndpoints
         return account;
     }
 
-    internal static async Task<IResult> GetSso(Guid accountId, ScimDbContext db, CancellationToken ct)
-    {
-        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, ct);
-        return account is null ? ApiProblem.NotFound($"Account '{accountId}'") : Results.Ok(View(account));
-    }
+    internal static IResult GetSso(HttpContext context) => Results.Ok(View(AccountScopeFilter.Account(context)));
 
     internal static async Task<IResult> PutSso(Guid accountId, SsoBody body, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct)
     {

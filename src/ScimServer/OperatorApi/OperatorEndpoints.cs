@@ -46,8 +46,17 @@ internal sealed class AccountScopeFilter : IEndpointFilter
             trail.Refusal = (AuditMiddleware.TenantMismatch, $"Operator asked for account '{accountId}', which it may not see.");
             return ApiProblem.NotFound($"Account '{accountId}'");
         }
-        return await db.Accounts.AnyAsync(a => a.Id == accountId, http.RequestAborted)
-            ? await next(context)
-            : ApiProblem.NotFound($"Account '{accountId}'");
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, http.RequestAborted);
+        if (account is null)
+        {
+            return ApiProblem.NotFound($"Account '{accountId}'");
+        }
+        http.Items[AccountItem] = account; // Read endpoints answer from it instead of reading it again.
+        return await next(context);
     }
+
+    private const string AccountItem = "api.account";
+
+    /// <summary>The account of the route, as read (untracked) when the request was let in.</summary>
+    public static Accounts.Account Account(HttpContext context) => (Accounts.Account)context.Items[AccountItem]!;
 }

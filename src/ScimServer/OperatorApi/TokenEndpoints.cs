@@ -110,8 +110,8 @@ public static class TokenEndpoints
         {
             return minted.Error;
         }
-        var created = await TokenIssuer.FindAsync(db, minted.Value, ct);
-        audit.About("ScimToken", created!.Id, created.Name);
+        var created = minted.Value.Token;
+        audit.About("ScimToken", created.Id, created.Name);
         audit.Record(AuditDiff.Of(("prefix", null, created.Prefix), ("expiresAt", null, created.ExpiresAt), ("connectionId", null, created.ConnectionId),
             ("replaces", null, replaces?.Id)));
         return Result<object>.Ok(new
@@ -121,7 +121,7 @@ public static class TokenEndpoints
             created.Prefix,
             created.ConnectionId,
             created.ExpiresAt,
-            Secret = minted.Value,
+            minted.Value.Secret,
             Replaces = replaces is null ? null : new { replaces.Id, replaces.ExpiresAt, replaces.RevokedAt },
             Note = "Copy the secret now: it is not stored and cannot be shown again.",
         });

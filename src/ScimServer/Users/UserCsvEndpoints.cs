@@ -213,13 +213,7 @@ public static class UserCsvEndpoints
             GroupResource.Store(team, doc);
             db.Groups.Add(team);
             await db.SaveChangesAsync(ct);
-            var subject = audit.Subject;
-            audit.About("Group", team.Id, name);
-            audit.Record(AuditDiff.Between(null, doc), "CreateTeam");
-            if (subject is { } s)
-            {
-                audit.About(s.Type, Guid.Parse(s.Id), s.Name);
-            }
+            audit.RecordOf("Group", team.Id, name, AuditDiff.Between(null, doc), "CreateTeam");
         }
         return cache[name] = team;
     }

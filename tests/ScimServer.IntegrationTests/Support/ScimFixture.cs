@@ -44,7 +44,7 @@ public sealed class ScimFixture : IAsyncLifetime
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
         var account = await AccountSetup.CreateAsync(db, spec ?? OpenContract(), CancellationToken.None);
-        var token = (await TokenIssuer.MintAsync(db, account.Id, "test", null, CancellationToken.None)).Value!;
+        var token = (await TokenIssuer.MintAsync(db, account.Id, "test", null, CancellationToken.None)).Value!.Secret;
         var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new TestAccount(account.Id, token, new ScimClient(client));
