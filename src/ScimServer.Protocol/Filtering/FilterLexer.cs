@@ -44,7 +44,8 @@ internal static class FilterLexer
                 tokens.Add(new Token(TokenKind.Word, text[start..i], start + 1));
                 continue;
             }
-            throw Fail($"Unexpected character '{c}' at position {i + 1}.");
+            // A whole text element: an emoji is two UTF-16 units, and half of one is not text any writer can encode.
+            throw Fail($"Unexpected character '{System.Globalization.StringInfo.GetNextTextElement(text, i)}' at position {i + 1}.");
         }
         tokens.Add(new Token(TokenKind.End, "", text.Length + 1));
         return tokens;
@@ -152,7 +153,7 @@ internal static class FilterLexer
         }
         if (i < text.Length && (char.IsAsciiLetter(text[i]) || text[i] == '_'))
         {
-            throw Fail($"Unexpected character '{text[i]}' at position {i + 1} inside a number.");
+            throw Fail($"Unexpected character '{System.Globalization.StringInfo.GetNextTextElement(text, i)}' at position {i + 1} inside a number.");
         }
         return text[start..i];
     }

@@ -17,10 +17,10 @@ public static class PatchApplier
     /// <param name="deferredAttributes">Core attributes the caller stores elsewhere (a group's "members"):
     /// their operations come back in <see cref="PatchOutcome.Deferred"/> instead of touching the document.</param>
     public static Result<PatchOutcome> Apply(
-        JsonObject document, PatchRequest request, ResourceTypeDefinition type, IReadOnlySet<string>? deferredAttributes = null)
+        JsonObject document, PatchRequest request, ResourceTypeDefinition type, IReadOnlySet<string>? deferredAttributes = null, PatchOptions? options = null)
     {
         var working = (JsonObject)document.DeepClone();
-        var context = new Context(type, deferredAttributes ?? new HashSet<string>(), []);
+        var context = new Context(type, deferredAttributes ?? new HashSet<string>(), [], options ?? PatchOptions.Rfc);
         foreach (var operation in request.Operations)
         {
             try
@@ -41,7 +41,7 @@ public static class PatchApplier
         return Result<PatchOutcome>.Ok(new PatchOutcome(working, !JsonNode.DeepEquals(document, working), context.Deferred));
     }
 
-    private sealed record Context(ResourceTypeDefinition Type, IReadOnlySet<string> DeferredAttributes, List<DeferredOperation> Deferred);
+    private sealed record Context(ResourceTypeDefinition Type, IReadOnlySet<string> DeferredAttributes, List<DeferredOperation> Deferred, PatchOptions Options);
 
     private sealed record Target(ResolvedAttribute Resolved, AttributeDefinition Attribute, AttributeDefinition? Sub, FilterNode? Filter, string Display);
 
@@ -153,7 +153,7 @@ public static class PatchApplier
         }
         if (target.Filter is not null)
         {
-            ApplyFiltered(container, kind, target, value);
+            ApplyFiltered(container, kind, target, value, context.Options);
         }
         else if (target.Sub is not null)
         {
@@ -289,7 +289,7 @@ public static class PatchApplier
         SetOrRemove(complex, sub.Name, normalized);
     }
 
-    private static void ApplyFiltered(JsonObject container, PatchOperationKind kind, Target target, JsonNode? value)
+    private static void ApplyFiltered(JsonObject container, PatchOperationKind kind, Target target, JsonNode? value, PatchOptions options)
     {
         var attribute = target.Attribute;
         if (!attribute.MultiValued)
@@ -318,9 +318,11 @@ public static class PatchApplier
         var before = PrimaryValues(array ?? []);
         if (matches.Count == 0)
         {
-            // Entra ID sends replace on emails[type eq "work"].value for users with no work email yet: when the
-            // filter is a plain equality, the value it describes is created (RFC 7644 leaves this to the server).
-            if (attribute.Type != AttributeType.Complex || !TryTemplate(target.Filter!, attribute, out var created))
+            // RFC 7644 §3.5.2.3: a replace whose filter matches nothing is noTarget. Entra ID sends replace on
+            // emails[type eq "work"].value for users with no work email yet and expects it created; add always
+            // creates. Either way only a filter of plain equalities describes the value to create.
+            if ((kind == PatchOperationKind.Replace && !options.CreateUnmatchedFilterValue)
+                || attribute.Type != AttributeType.Complex || !TryTemplate(target.Filter!, attribute, out var created))
             {
                 throw new ScimException(ScimError.NoTarget($"No value of '{attribute.Name}' matches '{target.Display}'."));
             }

@@ -79,15 +79,23 @@ public static class ResourceNormalizer
         }
     }
 
-    /// <summary>Rules that hold for every stored document: required attributes present, at most one primary value.</summary>
+    /// <summary>Rules that hold for every stored document: required attributes present, at most one primary value, length limits.</summary>
     public static ScimError? Validate(JsonObject document, ResourceTypeDefinition type)
     {
+        if (TooLong(CommonAttributes.ExternalId, document["externalId"], "externalId") is { } externalId)
+        {
+            return externalId;
+        }
         foreach (var schema in type.AllSchemas)
         {
             var container = schema == type.Schema ? document : document[schema.Id] as JsonObject;
             foreach (var attribute in schema.Attributes)
             {
                 var value = container?[attribute.Name];
+                if (TooLong(attribute, value, attribute.Name) is { } tooLong)
+                {
+                    return tooLong;
+                }
                 if (attribute.Required && container == document && IsEmpty(value))
                 {
                     return ScimError.InvalidValue($"'{attribute.Name}' is required for a {type.Name}.");
@@ -96,6 +104,31 @@ public static class ResourceNormalizer
                     array.Count(v => v is JsonObject o && o["primary"]?.GetValueKind() == JsonValueKind.True) > 1)
                 {
                     return ScimError.InvalidValue($"At most one value of '{attribute.Name}' may have \"primary\": true (RFC 7643 §2.4).");
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The refusal of a value longer than its attribute's (or, in a multi-valued complex one, a sub-attribute's) limit.</summary>
+    private static ScimError? TooLong(AttributeDefinition attribute, JsonNode? value, string path)
+    {
+        if (attribute.MaxLength is { } limit && value?.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Length > limit)
+        {
+            return ScimError.InvalidValue($"'{path}' is {value.GetValue<string>().Length} characters long; at most {limit} are accepted.");
+        }
+        if (attribute.Type != AttributeType.Complex)
+        {
+            return null;
+        }
+        var elements = value is JsonArray array ? array.OfType<JsonObject>() : value is JsonObject single ? [single] : [];
+        foreach (var element in elements)
+        {
+            foreach (var sub in attribute.SubAttributes.Where(a => a.MaxLength is not null))
+            {
+                if (TooLong(sub, element[sub.Name], path + "." + sub.Name) is { } error)
+                {
+                    return error;
                 }
             }
         }

@@ -27,4 +27,26 @@ public static class StorableText
         }
         return null;
     }
+
+    /// <summary><paramref name="text"/> with U+0000 and unpaired surrogates replaced by U+FFFD, so it can be stored and logged.</summary>
+    public static string? Clean(string? text)
+    {
+        if (text is null || Problem(text) is null)
+        {
+            return text;
+        }
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (chars[i] == '\0' || char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+        return new string(chars);
+    }
 }

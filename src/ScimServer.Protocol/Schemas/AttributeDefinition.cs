@@ -14,6 +14,18 @@ public sealed record AttributeDefinition(string Name, AttributeType Type)
     public IReadOnlyList<string> ReferenceTypes { get; init; } = [];
     public IReadOnlyList<AttributeDefinition> SubAttributes { get; init; } = [];
 
+    /// <summary>
+    /// The longest string value accepted, in characters (UTF-16 code units), for attributes the server indexes:
+    /// PostgreSQL refuses index rows over about 2.7 KB, and no real identifier comes near this.
+    /// </summary>
+    public int? MaxLength { get; init; }
+
+    /// <summary>The limit for indexed identifiers and names (userName, externalId, displayName).</summary>
+    public const int IndexedTextLimit = 256;
+
+    /// <summary>The limit for email addresses (64-character local part, '@', 255-character domain).</summary>
+    public const int EmailLimit = 320;
+
     public AttributeDefinition? FindSubAttribute(string name) =>
         SubAttributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
 

@@ -14,7 +14,10 @@ public static class CommonAttributes
     };
 
     public static readonly AttributeDefinition ExternalId =
-        Attr.Str("externalId", "Identifier of the resource as defined by the provisioning client.", caseExact: true);
+        Attr.Str("externalId", "Identifier of the resource as defined by the provisioning client.", caseExact: true) with
+        {
+            MaxLength = AttributeDefinition.IndexedTextLimit,
+        };
 
     public static readonly AttributeDefinition Meta = Attr.Complex(
         "meta",

@@ -8,10 +8,11 @@ public static class CoreSchemas
 {
     public static readonly SchemaDefinition User = new(ScimSchemaUris.User, "User", "User Account",
     [
-        Str("userName", "Unique identifier for the User, typically used to sign in. Compared case-insensitively.") with
+        Str("userName", "Unique identifier for the User, typically used to sign in: any non-empty string, compared case-insensitively.") with
         {
             Required = true,
             Uniqueness = Uniqueness.Server,
+            MaxLength = AttributeDefinition.IndexedTextLimit,
         },
         Complex("name", "The components of the user's real name.",
             Str("formatted", "The full name, formatted for display."),
@@ -20,7 +21,7 @@ public static class CoreSchemas
             Str("middleName", "The middle name(s)."),
             Str("honorificPrefix", "The honorific prefix(es), e.g. 'Ms.'."),
             Str("honorificSuffix", "The honorific suffix(es), e.g. 'III'.")),
-        Str("displayName", "The name of the User, suitable for display to end-users."),
+        Str("displayName", "The name of the User, suitable for display to end-users.") with { MaxLength = AttributeDefinition.IndexedTextLimit },
         Str("nickName", "The casual way to address the user."),
         Ref("profileUrl", "A URI pointing to the user's online profile.", "external"),
         Str("title", "The user's title, such as 'Vice President'."),
@@ -34,7 +35,7 @@ public static class CoreSchemas
             Mutability = Mutability.WriteOnly,
             Returned = Returned.Never,
         },
-        MultiValued("emails", "Email addresses for the user.", Str("value", "An email address."), "work", "home", "other"),
+        MultiValued("emails", "Email addresses for the user.", Str("value", "An email address.") with { MaxLength = AttributeDefinition.EmailLimit }, "work", "home", "other"),
         MultiValued("phoneNumbers", "Phone numbers for the user.", Str("value", "A phone number."), "work", "home", "mobile", "fax", "pager", "other"),
         MultiValued("ims", "Instant messaging addresses for the user.", Str("value", "An instant messaging address."), "aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"),
         MultiValued("photos", "URLs of photos of the user.", Ref("value", "URL of a photo of the user.", "external"), "photo", "thumbnail"),
@@ -87,7 +88,12 @@ public static class CoreSchemas
 
     public static readonly SchemaDefinition Group = new(ScimSchemaUris.Group, "Group", "Group",
     [
-        Str("displayName", "A human-readable name for the Group.") with { Required = true },
+        Str("displayName", "A human-readable name for the Group; unique in the account, compared case-insensitively.") with
+        {
+            Required = true,
+            Uniqueness = Uniqueness.Server,
+            MaxLength = AttributeDefinition.IndexedTextLimit,
+        },
         new AttributeDefinition("members", AttributeType.Complex)
         {
             Description = "A list of members of the Group.",

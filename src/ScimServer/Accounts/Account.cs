@@ -8,8 +8,14 @@ public sealed class Account
     public DateTimeOffset Created { get; set; }
     public AccountTier Tier { get; set; }
 
-    /// <summary>Verified email domains; every userName must be an address in one of them.</summary>
+    /// <summary>Verified email domains; with <see cref="RestrictDomains"/>, every user's email must be in one of them.</summary>
     public string[] EmailDomains { get; set; } = [];
+
+    /// <summary>Policy: only people whose email is in a verified domain may be provisioned (off for new accounts).</summary>
+    public bool RestrictDomains { get; set; }
+
+    /// <summary>Policy: the IdP must send name.givenName and name.familyName; otherwise they are derived (off for new accounts).</summary>
+    public bool RequireNames { get; set; }
 
     /// <summary>Whether the contract includes Viewer access (Viewers then take no seat).</summary>
     public bool ViewerAccess { get; set; }

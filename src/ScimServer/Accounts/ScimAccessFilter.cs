@@ -10,6 +10,7 @@ namespace ScimServer.Accounts;
 internal sealed class ScimAccessFilter : IEndpointFilter
 {
     public const string AccountItem = "scim.account";
+    public const string ConnectionItem = "scim.connection";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -22,4 +23,7 @@ internal sealed class ScimAccessFilter : IEndpointFilter
     }
 
     public static Account Account(HttpContext context) => (Account)context.Items[AccountItem]!;
+
+    /// <summary>The token's SCIM connection with its compatibility settings, read with the token.</summary>
+    public static ScimConnection Connection(HttpContext context) => (ScimConnection)context.Items[ConnectionItem]!;
 }

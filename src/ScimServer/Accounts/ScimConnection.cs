@@ -14,6 +14,9 @@ public sealed class ScimConnection
 
     /// <summary>Group members this connection names that are not users or groups of the account: refused, or skipped.</summary>
     public UnknownMembers UnknownGroupMembers { get; set; } = UnknownMembers.Reject;
+
+    /// <summary>PATCH replace through a value filter that matches no value: 400 noTarget, or create the value the filter describes.</summary>
+    public UnmatchedValueFilter UnmatchedValueFilter { get; set; } = UnmatchedValueFilter.NoTarget;
 }
 
 /// <summary>A compatibility setting: what a group write does with member ids the account does not have.</summary>
@@ -24,6 +27,19 @@ public enum UnknownMembers
 
     /// <summary>Skip them, apply the rest, and list the skipped ids in the audit entry (Okta, Entra ID, OneLogin).</summary>
     Ignore,
+}
+
+/// <summary>
+/// A compatibility setting: what PATCH <c>replace</c> on e.g. <c>emails[type eq "work"].value</c> does when no value
+/// matches the filter.
+/// </summary>
+public enum UnmatchedValueFilter
+{
+    /// <summary>400 noTarget, as RFC 7644 §3.5.2.3 says.</summary>
+    NoTarget,
+
+    /// <summary>Create the value: the filter's <c>eq</c> terms plus the new value (what Entra ID expects).</summary>
+    Create,
 }
 
 internal sealed class ScimConnectionConfiguration : IEntityTypeConfiguration<ScimConnection>
@@ -37,5 +53,6 @@ internal sealed class ScimConnectionConfiguration : IEntityTypeConfiguration<Sci
         builder.Property(c => c.Name).HasColumnName("name");
         builder.Property(c => c.Created).HasColumnName("created");
         builder.Property(c => c.UnknownGroupMembers).HasColumnName("unknown_group_members").HasConversion<string>();
+        builder.Property(c => c.UnmatchedValueFilter).HasColumnName("unmatched_value_filter").HasConversion<string>();
     }
 }

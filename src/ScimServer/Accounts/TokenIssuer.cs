@@ -9,8 +9,8 @@ namespace ScimServer.Accounts;
 /// <summary>A freshly minted token: the plain secret (never stored) and the stored record.</summary>
 public sealed record MintedToken(string Secret, ScimToken Token);
 
-/// <summary>A live token found by its secret, with its account and its connection's compatibility setting (one query per request).</summary>
-public sealed record LiveToken(ScimToken Token, Account Account, UnknownMembers UnknownGroupMembers);
+/// <summary>A live token found by its secret, with its account and its connection's compatibility settings (one query per request).</summary>
+public sealed record LiveToken(ScimToken Token, Account Account, ScimConnection Connection);
 
 /// <summary>Mints and looks up SCIM bearer tokens. The plain secret exists only in the mint's return value.</summary>
 public static class TokenIssuer
@@ -57,10 +57,10 @@ public static class TokenIssuer
         var hash = Hash(secret);
         var found = await (
             from t in db.ScimTokens.AsNoTracking()
-            join c in db.ScimConnections on t.ConnectionId equals c.Id
+            join c in db.ScimConnections.AsNoTracking() on t.ConnectionId equals c.Id
             join a in db.Accounts.AsNoTracking() on t.AccountId equals a.Id
             where t.Hash == hash && t.RevokedAt == null
-            select new LiveToken(t, a, c.UnknownGroupMembers)).FirstOrDefaultAsync(ct);
+            select new LiveToken(t, a, c)).FirstOrDefaultAsync(ct);
         // The index lookup already matched; the fixed-time compare keeps the final check free of early exits.
         if (found is null || !CryptographicOperations.FixedTimeEquals(found.Token.Hash, hash))
         {
@@ -88,6 +88,8 @@ public static class TokenIssuer
                 Id = Guid.CreateVersion7(), AccountId = account.Id, Idp = idp, Name = idp.ToString(), Created = DateTimeOffset.UtcNow,
                 // The named IdPs push whole groups in one request: skipping an id they have not provisioned yet is safer than refusing all.
                 UnknownGroupMembers = idp == IdentityProviderKind.Other ? UnknownMembers.Reject : UnknownMembers.Ignore,
+                // Entra ID sets a missing work email with Replace through a filter and treats 400 noTarget as a failure.
+                UnmatchedValueFilter = idp == IdentityProviderKind.EntraId ? UnmatchedValueFilter.Create : UnmatchedValueFilter.NoTarget,
             };
             db.ScimConnections.Add(connection);
         }

@@ -4,35 +4,41 @@ using Microsoft.EntityFrameworkCore;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Schemas;
+using ScimServer.Users;
 
 namespace ScimServer.Accounts;
 
 /// <summary>
-/// The account model's rules for a user write (docs/account-model.md): verified email domain, role and product
+/// The account model's rules for a user write (docs/account-model.md): an email (in a verified domain where the
+/// account asks for it), first and last name, role and product
 /// from our extension, Viewer access, seats per product, and the last active Admin. Runs inside the write's
 /// transaction; seat and Admin checks lock the product or account row first, so concurrent writes on any number
 /// of server processes are counted exactly.
 /// </summary>
 internal sealed class UserPolicy(ScimDbContext db, Account account)
 {
-    /// <summary>The role and product a document asks for, with defaults filled into the document.</summary>
-    public sealed record Assignment(UserRole Role, Product? Product, long? CreditLimit);
+    /// <summary>The role and product a document asks for, and the person it describes, with defaults filled into the document.</summary>
+    public sealed record Assignment(UserRole Role, Product? Product, long? CreditLimit, Person Person);
 
-    /// <summary>Reads role, product and credit limit from the extension, checks them, and writes canonical values back.</summary>
+    /// <summary>Reads the person, role, product and credit limit, checks them, and writes canonical values back.</summary>
     public async Task<Result<Assignment>> AssignAsync(JsonObject document, UserState? current, CancellationToken ct)
     {
         var userName = document["userName"]!.GetValue<string>();
-        if (current is null || !string.Equals(current.UserName, userName, StringComparison.OrdinalIgnoreCase))
+        var person = Person.Of(document, derive: !account.RequireNames);
+        if (person.Email is null)
         {
-            var at = userName.LastIndexOf('@');
-            var domain = at > 0 ? userName[(at + 1)..] : "";
-            if (at <= 0 || !account.EmailDomains.Contains(domain, StringComparer.OrdinalIgnoreCase))
-            {
-                return ScimError.InvalidValue(
-                    $"userName '{userName}' must be an email address in a verified domain of this account ({Domains()}).");
-            }
+            return ScimError.InvalidValue(
+                $"'{userName}' has no email address: userName is not an address and emails holds none. " +
+                "Map the user's email to userName or to emails (type work) in the IdP.");
         }
-        if (string.IsNullOrWhiteSpace(Text(document["name"]?["givenName"])) || string.IsNullOrWhiteSpace(Text(document["name"]?["familyName"])))
+        if (account.RestrictDomains && (current is null || !string.Equals(current.Email, person.Email, StringComparison.OrdinalIgnoreCase))
+            && !account.EmailDomains.Contains(Person.DomainOf(person.Email), StringComparer.OrdinalIgnoreCase))
+        {
+            return ScimError.InvalidValue(person.Email == userName
+                ? $"userName '{userName}' must be an email address in a verified domain of this account ({Domains()})."
+                : $"The email '{person.Email}' of '{userName}' must be an address in a verified domain of this account ({Domains()}).");
+        }
+        if (person.GivenName is null || person.FamilyName is null)
         {
             return ScimError.InvalidValue(
                 $"'{userName}' needs name.givenName and name.familyName: every user of the account has a first and a last name. Map them in the IdP.");
@@ -81,7 +87,7 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
             extension.Remove(computed);
         }
         document[AccountExtension.Urn] = extension;
-        return Result<Assignment>.Ok(new Assignment(role, product, limit));
+        return Result<Assignment>.Ok(new Assignment(role, product, limit, person));
     }
 
     /// <summary>Checks a change of state: Viewer access, a free seat when one is newly taken, and the last Admin.</summary>

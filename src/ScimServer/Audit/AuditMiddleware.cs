@@ -46,11 +46,12 @@ public static class AuditMiddleware
             var code = status == 404 && await IsAnotherAccountsResourceAsync(context, db) ? TenantMismatch : null;
             await trail.RecordRefusalAsync(db, status, code, CancellationToken.None);
         }
-        catch (Exception e) when (TransientDatabaseError.Is(e) || e is Npgsql.NpgsqlException or DbUpdateException or InvalidOperationException)
+        catch (Exception e)
         {
-            // The response is already sent; a database that is down cannot take the entry either.
+            // The response is already on its way: nothing the audit write meets (a database that is down, text
+            // it cannot encode) may cut it off. The failure is logged without the request's values.
             logger.LogWarning("Could not write the audit entry of a {Status} answer (request {RequestId}): {Message}",
-                status, context.TraceIdentifier, e.GetBaseException().Message);
+                status, context.TraceIdentifier, e.GetBaseException().GetType().Name);
         }
     }
 

@@ -94,8 +94,8 @@ public sealed class AuditTrail
             accountId ?? AccountId ?? ContextAccount(),
             actor,
             action ?? Action ?? EndpointName(),
-            subject?.Type, subject?.Id, subject?.Name,
-            outcome, status, code, detail, changes?.ToJsonString(),
+            subject?.Type, subject?.Id, Protocol.Resources.StorableText.Clean(subject?.Name),
+            outcome, status, code, Protocol.Resources.StorableText.Clean(detail), changes?.ToJsonString(),
             _http?.TraceIdentifier,
             Activity.Current?.TraceId.ToString(),
             _http?.Connection.RemoteIpAddress?.ToString());

@@ -14,8 +14,4 @@ public static class AccountPrincipal
         Guid.Parse(principal.FindFirstValue(ScimTokenDefaults.ConnectionClaim)
                    ?? throw new InvalidOperationException("The request is not authenticated with a SCIM token."));
 
-    /// <summary>The token's connection setting for group members the account does not have (read with the token).</summary>
-    public static Accounts.UnknownMembers UnknownGroupMembers(this ClaimsPrincipal principal) =>
-        Enum.Parse<Accounts.UnknownMembers>(principal.FindFirstValue(ScimTokenDefaults.UnknownMembersClaim)
-            ?? throw new InvalidOperationException("The request is not authenticated with a SCIM token."));
 }

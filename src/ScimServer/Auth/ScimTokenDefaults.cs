@@ -7,5 +7,4 @@ public static class ScimTokenDefaults
     public const string TokenClaim = "scim:token";
     public const string ConnectionClaim = "scim:connection";
     public const string TokenNameClaim = "scim:token-name";
-    public const string UnknownMembersClaim = "scim:unknown-members";
 }

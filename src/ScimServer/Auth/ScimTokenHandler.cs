@@ -41,10 +41,10 @@ internal sealed class ScimTokenHandler(
             new Claim(ScimTokenDefaults.TokenClaim, token.Id.ToString()),
             new Claim(ScimTokenDefaults.ConnectionClaim, token.ConnectionId.ToString()),
             new Claim(ScimTokenDefaults.TokenNameClaim, token.Name),
-            new Claim(ScimTokenDefaults.UnknownMembersClaim, live.UnknownGroupMembers.ToString()),
         ], ScimTokenDefaults.Scheme);
         // Read with the token, so the account gate (rule 1) and the account rules need not query it again.
         Context.Items[ScimAccessFilter.AccountItem] = live.Account;
+        Context.Items[ScimAccessFilter.ConnectionItem] = live.Connection;
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ScimTokenDefaults.Scheme));
     }
 

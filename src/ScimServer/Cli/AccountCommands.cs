@@ -63,6 +63,33 @@ internal static class AccountCommands
         return 0;
     }
 
+    /// <summary><c>account policy &lt;account&gt; [--restrict-domains on|off] [--require-names on|off]</c>: rule 6's identity policy.</summary>
+    public static async Task<int> PolicyAsync(ScimDbContext db, string reference, string[] args, CancellationToken ct)
+    {
+        if (await FindAccountAsync(db, reference, ct) is not { } account)
+        {
+            return 2;
+        }
+        var before = (account.RestrictDomains, account.RequireNames);
+        account.RestrictDomains = OnOff(args, "--restrict-domains") ?? account.RestrictDomains;
+        account.RequireNames = OnOff(args, "--require-names") ?? account.RequireNames;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await AuditCommands.RecordAsync(db, account.Id, "cli.account.policy", "Account", account.Id, null,
+            AuditDiff.Of(("restrictDomains", before.RestrictDomains, account.RestrictDomains), ("requireNames", before.RequireNames, account.RequireNames)), ct);
+        await transaction.CommitAsync(ct);
+        Console.WriteLine($"restrictDomains={(account.RestrictDomains ? "on" : "off")} requireNames={(account.RequireNames ? "on" : "off")}");
+        return 0;
+    }
+
+    private static bool? OnOff(string[] args, string name) => Option(args, name) switch
+    {
+        null => null,
+        "on" => true,
+        "off" => false,
+        _ => throw Bad($"{name}: on or off"),
+    };
+
     /// <summary><c>account renew &lt;account&gt; [--credits N]</c>: a new contract year for the credit pool.</summary>
     public static async Task<int> RenewAsync(ScimDbContext db, string reference, string[] args, CancellationToken ct)
     {
@@ -73,7 +100,13 @@ internal static class AccountCommands
         long? credits = Option(args, "--credits") is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : null;
         var before = (account.CreditPool, account.CreditsUsed);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var pool = await new CreditBook(db).RenewAsync(account.Id, credits, DateTimeOffset.UtcNow, ct);
+        var renewed = await new CreditBook(db).RenewAsync(account.Id, credits, DateTimeOffset.UtcNow, ct);
+        if (!renewed.IsSuccess)
+        {
+            await Console.Error.WriteLineAsync(renewed.Error.Detail);
+            return 2;
+        }
+        var pool = renewed.Value;
         await AuditCommands.RecordAsync(db, account.Id, "cli.account.renew", "Account", account.Id, null,
             AuditDiff.Of(("creditPool", before.CreditPool, pool.Total), ("creditsUsed", before.CreditsUsed, pool.Used)), ct);
         await transaction.CommitAsync(ct);

@@ -22,6 +22,9 @@ public static class CliCommands
                                                 create an account; prints its id (the first product is the default)
           account sso <account id|name> [--idp Okta|EntraId|OneLogin|Other] [--status NotConfigured|Configured|Active]
                       [--require-sso on|off]    change SSO; Require SSO is refused while an Admin could be locked out
+          account policy <account id|name> [--restrict-domains on|off] [--require-names on|off]
+                                                who the IdPs may provision: only emails in verified domains, and
+                                                only users with a first and last name from the IdP (both off by default)
           account renew <account id|name> [--credits N]
                                                 start a new contract year: usage back to zero, optionally a new pool
           operator create <user name> [--account <account id|name>]
@@ -85,6 +88,8 @@ public static class CliCommands
                     return 0;
                 case ["account", "sso", var accountRef, ..]:
                     return await WithDatabase(host, ct, db => AccountCommands.SsoAsync(db, accountRef, args, ct));
+                case ["account", "policy", var accountRef, ..]:
+                    return await WithDatabase(host, ct, db => AccountCommands.PolicyAsync(db, accountRef, args, ct));
                 case ["account", "renew", var accountRef, ..]:
                     return await WithDatabase(host, ct, db => AccountCommands.RenewAsync(db, accountRef, args, ct));
                 case ["operator", "create", var userName, ..]:

@@ -150,21 +150,32 @@ internal sealed class CreditBook(ScimDbContext db)
     }
 
     /// <summary>Starts a new contract year: the pool (optionally a new size) and every user's usage start from zero.</summary>
-    public async Task<PoolState> RenewAsync(Guid accountId, long? newTotal, DateTimeOffset now, CancellationToken ct)
+    public async Task<Result<PoolState>> RenewAsync(Guid accountId, long? newTotal, DateTimeOffset now, CancellationToken ct)
     {
         var pool = await LockPoolAsync(accountId, ct);
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE users SET credits_used = 0, credits_period_start = {now} WHERE account_id = {accountId} AND credits_used <> 0", ct);
         var reserved = await db.Users
             .Where(u => u.AccountId == accountId && u.Active && u.DeletedAt == null && u.CreditLimit != null)
             .SumAsync(u => u.CreditLimit!.Value, ct);
+        if (newTotal < reserved)
+        {
+            // Own limits are promises to users: a new year's pool must cover them in full (usage starts at zero).
+            return PoolTooSmall(newTotal.Value, 0, reserved);
+        }
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE users SET credits_used = 0, credits_period_start = {now} WHERE account_id = {accountId} AND credits_used <> 0", ct);
         pool = new PoolState(newTotal ?? pool.Total, 0, reserved);
         await db.Database.ExecuteSqlAsync(
             $"UPDATE accounts SET credit_pool = {pool.Total}, credits_used = 0, credits_reserved = {reserved} WHERE id = {accountId}", ct);
         Record(accountId, null, CreditEntryKind.Renew, pool.Total);
         await db.SaveChangesAsync(ct);
-        return pool;
+        return Result<PoolState>.Ok(pool);
     }
+
+    /// <summary>Refuses a pool below what is already spent or set aside this contract year (like seats below those in use).</summary>
+    public static ScimError PoolTooSmall(long total, long used, long reserved) =>
+        new(409, "creditsInUse",
+            $"The credit pool cannot drop to {total}: {used + reserved} credits are already used ({used}) or set aside for users " +
+            $"with their own limit ({reserved}). Lower or clear users' own limits first, or keep the pool at {used + reserved} or more.");
 
     public async Task<CreditBalance?> BalanceAsync(Guid accountId, Guid userId, DateTimeOffset now, CancellationToken ct)
     {

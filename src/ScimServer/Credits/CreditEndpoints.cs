@@ -65,9 +65,8 @@ public static class CreditEndpoints
         {
             return ApiProblem.Result(400, "invalid", "credits cannot be negative.");
         }
-        var pool = await unit.RunAsync(async token =>
-            Result<PoolState>.Ok(await new CreditBook(db).RenewAsync(accountId, body?.Credits, DateTimeOffset.UtcNow, token)), ct);
-        return Results.Ok(View(pool.Value!));
+        var pool = await unit.RunAsync(token => new CreditBook(db).RenewAsync(accountId, body?.Credits, DateTimeOffset.UtcNow, token), ct);
+        return pool.IsSuccess ? Results.Ok(View(pool.Value!)) : ApiProblem.From(pool.Error);
     }
 
     internal static async Task<IResult> SetLimit(Guid accountId, Guid userId, LimitBody body, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>

@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ScimServer.Auth;
+using ScimServer.Persistence;
 using ScimServer.Hosting;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Filtering;
@@ -64,15 +68,53 @@ public static class DiscoveryEndpoints
             : new ScimResult(200, SchemaRepresentation.ResourceType(type, ScimUrls.Base(context)));
     }
 
-    internal static ScimResult ListSchemas(HttpContext context) =>
-        FilterRefused(context) ?? List(CoreSchemas.All.Select(s => SchemaRepresentation.Schema(s, ScimUrls.Base(context))));
+    internal static async Task<ScimResult> ListSchemas(HttpContext context, ScimDbContext db)
+    {
+        if (FilterRefused(context) is { } refused)
+        {
+            return refused;
+        }
+        var products = await ProductCodesAsync(context, db);
+        return List(CoreSchemas.All.Select(s => Schema(s, ScimUrls.Base(context), products)));
+    }
 
-    internal static ScimResult GetSchema(string id, HttpContext context)
+    internal static async Task<ScimResult> GetSchema(string id, HttpContext context, ScimDbContext db)
     {
         var schema = CoreSchemas.All.FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase));
         return schema is null
             ? ScimResult.Error(ScimError.NotFound($"Schema '{id}' does not exist; this server has: {string.Join(", ", CoreSchemas.All.Select(s => s.Id))}."))
-            : new ScimResult(200, SchemaRepresentation.Schema(schema, ScimUrls.Base(context)));
+            : new ScimResult(200, Schema(schema, ScimUrls.Base(context), await ProductCodesAsync(context, db)));
+    }
+
+    /// <summary>
+    /// The schema as served. Our extension's product codes are the account's own, so a caller with a SCIM token
+    /// sees them as canonicalValues (generic clients pick a valid product); without a token the list stays empty.
+    /// </summary>
+    private static JsonObject Schema(SchemaDefinition schema, string baseUrl, IReadOnlyList<string>? products)
+    {
+        var json = SchemaRepresentation.Schema(schema, baseUrl);
+        if (products is { Count: > 0 } && schema == AccountExtension.Schema
+            && json["attributes"] is JsonArray attributes
+            && attributes.OfType<JsonObject>().FirstOrDefault(a => a["name"]?.GetValue<string>() == "product") is { } product)
+        {
+            product["canonicalValues"] = new JsonArray(products.Select(p => (JsonNode?)p).ToArray());
+        }
+        return json;
+    }
+
+    private static async Task<IReadOnlyList<string>?> ProductCodesAsync(HttpContext context, ScimDbContext db)
+    {
+        if (string.IsNullOrEmpty(context.Request.Headers.Authorization))
+        {
+            return null;
+        }
+        var auth = await context.AuthenticateAsync(ScimTokenDefaults.Scheme);
+        if (!auth.Succeeded)
+        {
+            return null;
+        }
+        var accountId = auth.Principal.AccountId();
+        return await db.Products.AsNoTracking().Where(p => p.AccountId == accountId).OrderBy(p => p.Code).Select(p => p.Code).ToListAsync(context.RequestAborted);
     }
 
     private static ScimResult List(IEnumerable<JsonObject> resources)

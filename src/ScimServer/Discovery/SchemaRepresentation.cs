@@ -37,7 +37,7 @@ internal static class SchemaRepresentation
             ["name"] = attribute.Name,
             ["type"] = Camel(attribute.Type.ToString()),
             ["multiValued"] = attribute.MultiValued,
-            ["description"] = attribute.Description,
+            ["description"] = attribute.MaxLength is { } limit ? $"{attribute.Description} At most {limit} characters." : attribute.Description,
             ["required"] = attribute.Required,
             ["caseExact"] = attribute.CaseExact,
             ["mutability"] = Camel(attribute.Mutability.ToString()),

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Resources;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Messages;
 using ScimServer.Protocol.Schemas;
@@ -40,8 +43,35 @@ internal static class GroupResource
         return resource;
     }
 
-    /// <summary>Copies the document into the group's columns, or says why its team extension is not acceptable.</summary>
-    public static ScimError? Store(Group group, JsonObject document)
+    /// <summary>
+    /// Copies the document into the group's columns, or says why it is not acceptable: a team extension out of
+    /// range, or a displayName another group of the account has (teams are told apart by name, credit limits too).
+    /// </summary>
+    public static async Task<ScimError?> StoreAsync(ScimDbContext db, Group group, JsonObject document, CancellationToken ct)
+    {
+        if (ResourceNormalizer.Validate(document, CoreSchemas.GroupResourceType) is { } invalid)
+        {
+            return invalid;
+        }
+        var name = document["displayName"]!.GetValue<string>();
+        if (!string.Equals(name, group.DisplayName, StringComparison.OrdinalIgnoreCase))
+        {
+            // Two requests naming two groups alike at once: the second waits here for the first to commit, then sees it.
+            var lower = name.ToLowerInvariant();
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"group-name:" + group.AccountId + ":" + lower}, 0))", ct);
+            var other = await db.Groups.AsNoTracking()
+                .Where(g => g.AccountId == group.AccountId && g.Id != group.Id && g.DisplayName.ToLower() == lower)
+                .Select(g => new { g.Id, g.DisplayName })
+                .FirstOrDefaultAsync(ct);
+            if (other is not null)
+            {
+                return ScimError.Uniqueness($"A group named '{other.DisplayName}' already exists (id {other.Id}); group names are unique in the account (compared case-insensitively).");
+            }
+        }
+        return Store(group, document);
+    }
+
+    private static ScimError? Store(Group group, JsonObject document)
     {
         long? limit = null;
         var terms = CreditTerms.Contract;

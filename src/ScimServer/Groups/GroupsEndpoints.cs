@@ -89,13 +89,13 @@ public static class GroupsEndpoints
         {
             var now = DateTimeOffset.UtcNow;
             var group = new Group { Id = Guid.CreateVersion7(), AccountId = accountId, DisplayName = "", Data = "{}", Created = now, LastModified = now };
-            if (GroupResource.Store(group, doc) is { } invalid)
+            if (await GroupResource.StoreAsync(db, group, doc, token) is { } invalid)
             {
                 return invalid;
             }
             db.Groups.Add(group);
             await db.SaveChangesAsync(token);
-            var writer = new MembershipWriter(db, accountId, group.Id, context.User.UnknownGroupMembers());
+            var writer = new MembershipWriter(db, accountId, group.Id, ScimAccessFilter.Connection(context).UnknownGroupMembers);
             Audit(context, group, null, doc);
             var error = await writer.AddAsync(members, token);
             if (error is not null)
@@ -125,7 +125,7 @@ public static class GroupsEndpoints
                 return refusal!;
             }
             // PUT replaces everything, members included (RFC 7644 §3.5.1).
-            var writer = new MembershipWriter(db, group.AccountId, group.Id, context.User.UnknownGroupMembers());
+            var writer = new MembershipWriter(db, group.AccountId, group.Id, ScimAccessFilter.Connection(context).UnknownGroupMembers);
             var before = Audit(context, group, JsonNode.Parse(group.Data)!.AsObject(), doc);
             await writer.RemoveAllAsync(token);
             var error = await writer.AddAsync(members, token);
@@ -133,7 +133,7 @@ public static class GroupsEndpoints
             {
                 return error;
             }
-            if (GroupResource.Store(group, doc) is { } invalid)
+            if (await GroupResource.StoreAsync(db, group, doc, token) is { } invalid)
             {
                 return invalid;
             }
@@ -160,9 +160,9 @@ public static class GroupsEndpoints
                 return refusal!;
             }
             var before = JsonNode.Parse(group.Data)!.AsObject();
-            var writer = new MembershipWriter(db, group.AccountId, group.Id, context.User.UnknownGroupMembers());
+            var writer = new MembershipWriter(db, group.AccountId, group.Id, ScimAccessFilter.Connection(context).UnknownGroupMembers);
             Audit(context, group, before, null);
-            var outcome = PatchApplier.Apply((JsonObject)before.DeepClone(), request.Value, Type, Deferred);
+            var outcome = PatchApplier.Apply((JsonObject)before.DeepClone(), request.Value, Type, Deferred, ScimHandlers.PatchOptionsOf(context));
             if (!outcome.IsSuccess)
             {
                 return outcome.Error;
@@ -177,7 +177,7 @@ public static class GroupsEndpoints
             }
             if (outcome.Value.DocumentChanged || writer.Changed)
             {
-                if (GroupResource.Store(group, outcome.Value.Document) is { } invalid)
+                if (await GroupResource.StoreAsync(db, group, outcome.Value.Document, token) is { } invalid)
                 {
                     return invalid;
                 }

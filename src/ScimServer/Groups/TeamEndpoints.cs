@@ -53,7 +53,7 @@ public static class TeamEndpoints
             var now = DateTimeOffset.UtcNow;
             var team = new Group { Id = Guid.CreateVersion7(), AccountId = accountId, DisplayName = "", Data = "{}", Created = now, LastModified = now };
             var doc = new JsonObject();
-            if ((Apply(doc, body, requireName: true) ?? GroupResource.Store(team, doc)) is { } invalid)
+            if ((Apply(doc, body, requireName: true) ?? await GroupResource.StoreAsync(db, team, doc, token)) is { } invalid)
             {
                 return invalid;
             }
@@ -62,7 +62,7 @@ public static class TeamEndpoints
             audit.About("Group", team.Id, team.DisplayName);
             audit.Record(AuditDiff.Between(null, doc));
             return Result<object>.Ok(await ViewAsync(db, team, token));
-        }, ct);
+        }, ct, StatusCodes.Status201Created);
         return result.IsSuccess ? Results.Created($"/api/accounts/{accountId}/teams", result.Value) : ApiProblem.From(result.Error);
     }
 
@@ -75,7 +75,7 @@ public static class TeamEndpoints
             }
             var before = JsonNode.Parse(team.Data)!.AsObject();
             var doc = (JsonObject)before.DeepClone();
-            if ((Apply(doc, body, requireName: false) ?? GroupResource.Store(team, doc)) is { } invalid)
+            if ((Apply(doc, body, requireName: false) ?? await GroupResource.StoreAsync(db, team, doc, token)) is { } invalid)
             {
                 return invalid;
             }

@@ -9,12 +9,16 @@ namespace ScimServer.Hosting;
 /// </summary>
 public sealed class CsvLines(TextWriter output) : IDisposable
 {
+    private static readonly CsvWriterOptions Options = new() { Injection = CsvInjection.Escape };
+
     private readonly StringWriter _row = new(CultureInfo.InvariantCulture);
     private CsvWriter? _csv;
 
     public async Task WriteAsync(IEnumerable<string?> fields)
     {
-        _csv ??= CsvWriter.Create(_row, null, true);
+        // IdP-supplied values such as "=HYPERLINK(…)" must not become live formulas in a spreadsheet (CSV injection):
+        // CsvHelper prefixes fields that start with = + - @ tab or CR with an apostrophe.
+        _csv ??= CsvWriter.Create(_row, Options, true);
         foreach (var field in fields)
         {
             _csv.WriteField(field ?? "");

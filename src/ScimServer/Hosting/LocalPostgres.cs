@@ -39,11 +39,13 @@ public sealed class LocalPostgres(string dataDirectory, int port, bool durable =
                     $"(stop it there with 'dotnet run --project src/ScimServer -- db stop'), or choose another port with --Database:LocalPort=<port>.");
             }
             // Tests trade durability for speed; the run command's data must survive a crash.
+            // The log never holds personal data: a client error (e.g. a duplicate key) is logged without its
+            // statement, parameters or DETAIL line (which would quote the email or userName).
             var durability = durable ? "" : " -c fsync=off -c full_page_writes=off -c synchronous_commit=off";
             await RunAsync(Binary("pg_ctl"),
             [
                 "-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60",
-                "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200{durability}",
+                "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200{durability}{Quiet}",
                 "start",
             ], asRoot, ct);
         }
@@ -56,6 +58,8 @@ public sealed class LocalPostgres(string dataDirectory, int port, bool durable =
             await create.ExecuteNonQueryAsync(ct);
         }
     }
+
+    private const string Quiet = " -c log_min_error_statement=panic -c log_error_verbosity=terse -c log_parameter_max_length_on_error=0";
 
     public async Task StopAsync(CancellationToken ct)
     {

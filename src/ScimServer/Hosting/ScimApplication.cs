@@ -28,7 +28,12 @@ public static class ScimApplication
         services.AddDbContext<ScimDbContext>((sp, options) => options
             .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Value)
             // Migrations are hand-written SQL (see Persistence/Migrations), so there is no model snapshot to compare with.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+            .ConfigureWarnings(w => w
+                .Ignore(RelationalEventId.PendingModelChangesWarning)
+                // A failed statement is either a refusal WriteUnit answers (a unique violation: 409, logged there at
+                // Information) or an error the exception handler logs once; EF's own error lines would add a stack
+                // trace to every refusal.
+                .Ignore(CoreEventId.SaveChangesFailed, RelationalEventId.CommandError)));
     }
 
     public static void AddServices(WebApplicationBuilder builder)
@@ -47,7 +52,12 @@ public static class ScimApplication
         services.AddAuthorization(o => o.AddPolicy(ScimTokenDefaults.Scheme, p => p.AddAuthenticationSchemes(ScimTokenDefaults.Scheme).RequireAuthenticatedUser()));
         OperatorAuth.Add(services);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // A body that does not bind throws, so the exception handler answers with problem details, not an empty 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ScimExceptionHandler>();
+        // Readiness: PostgreSQL answers and every migration is applied (liveness, /healthz, asks nothing of it).
+        services.AddHealthChecks().AddDbContextCheck<ScimDbContext>("postgresql",
+            customTestQuery: async (db, ct) => await db.Database.CanConnectAsync(ct) && !(await db.Database.GetPendingMigrationsAsync(ct)).Any());
         services.AddProblemDetails();
         services.Configure<ForwardedHeadersOptions>(o =>
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
@@ -88,6 +98,16 @@ public static class ScimApplication
         app.MapGet("/openapi/{document:regex(^(operator|scim)\\.yaml$)}", (string document) =>
                 Results.File(Path.Combine(AppContext.BaseDirectory, "openapi", document), "application/yaml"))
             .WithName("OpenApiDocument").ExcludeFromDescription().AllowAnonymous();
+        // Liveness: the process answers; it never asks the database, so a database outage does not restart replicas.
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
+        // Readiness: 503 while PostgreSQL is unreachable or migrations are pending; 200 again once it is back.
+        app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), ms = (int)e.Value.Duration.TotalMilliseconds }),
+            }),
+        }).WithName("Ready").ExcludeFromDescription();
     }
 }

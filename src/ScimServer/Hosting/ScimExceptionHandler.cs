@@ -34,7 +34,15 @@ internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger)
                 httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName, traceId);
             error = new ScimError(500, null, $"The server failed to handle the request; nothing was changed. Quote trace id {traceId} to the operator.");
         }
-        if (httpContext.Request.Path.StartsWithSegments("/api") || httpContext.Request.Path.StartsWithSegments("/authenticate"))
+        var operatorApi = httpContext.Request.Path.StartsWithSegments("/api") || httpContext.Request.Path.StartsWithSegments("/authenticate");
+        if (operatorApi && exception is BadHttpRequestException unreadable)
+        {
+            // A body the framework could not bind: say which field and what it accepts.
+            var (code, detail) = OperatorApi.RequestBodyError.Describe(unreadable, httpContext);
+            await OperatorApi.ApiProblem.Write(httpContext, unreadable.StatusCode, unreadable.StatusCode == 400 ? code : "invalid", detail);
+            return true;
+        }
+        if (operatorApi)
         {
             // The operator API answers in its own format, problem details.
             await OperatorApi.ApiProblem.Write(httpContext, error.Status, error.Status == 503 ? "unavailable" : "error", error.Detail);

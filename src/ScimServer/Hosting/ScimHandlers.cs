@@ -40,6 +40,10 @@ public static class ScimHandlers
         return body.IsSuccess ? PatchRequest.Parse(body.Value) : body.Error;
     }
 
+    /// <summary>The token's connection decides what a replace through a filter that matches nothing does.</summary>
+    public static PatchOptions PatchOptionsOf(HttpContext context) =>
+        new(Accounts.ScimAccessFilter.Connection(context).UnmatchedValueFilter == Accounts.UnmatchedValueFilter.Create);
+
     /// <summary>The entity a write targets, or the refusal: 404 when it is not the account's, 412 when If-Match fails.</summary>
     public static async Task<(T? Entity, ScimResult? Refusal)> LoadForWriteAsync<T>(
         Task<T?> find, HttpRequest request, Func<T, uint> version, string type, string id) where T : class

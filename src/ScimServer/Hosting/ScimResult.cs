@@ -5,7 +5,7 @@ using ScimServer.Protocol.Messages;
 
 namespace ScimServer.Hosting;
 
-/// <summary>An <c>application/scim+json</c> response with optional ETag and Location headers.</summary>
+/// <summary>An <c>application/scim+json</c> (or, when asked for, <c>application/json</c>) response with optional ETag and Location headers.</summary>
 public sealed class ScimResult(int status, JsonNode? body, string? etag = null, string? location = null, ScimError? error = null) : IResult
 {
     public const string MediaType = "application/scim+json";
@@ -39,10 +39,33 @@ public sealed class ScimResult(int status, JsonNode? body, string? etag = null, 
         {
             return;
         }
-        response.ContentType = MediaType + "; charset=utf-8";
+        response.ContentType = ResponseMediaType(httpContext.Request) + "; charset=utf-8";
         await using var writer = new Utf8JsonWriter(response.Body, WriterOptions);
         body.WriteTo(writer);
         await writer.FlushAsync(httpContext.RequestAborted);
+    }
+
+    /// <summary>
+    /// RFC 7644 §3.1/§8.1: application/scim+json, unless the client's Accept names application/json and not
+    /// application/scim+json (OneLogin asks for application/json); wildcards keep the default.
+    /// </summary>
+    public static string ResponseMediaType(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        var json = false;
+        foreach (var range in accept)
+        {
+            if (range.Quality is 0)
+            {
+                continue;
+            }
+            if (range.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                return MediaType;
+            }
+            json |= range.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        }
+        return json ? "application/json" : MediaType;
     }
 
     public static implicit operator ScimResult(ScimError error) => Error(error);

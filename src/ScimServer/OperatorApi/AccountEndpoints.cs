@@ -59,7 +59,7 @@ public static partial class AccountEndpoints
             var account = await AccountSetup.CreateAsync(db, spec, token);
             audit.AccountId = account.Id;
             return await ApplyAsync(db, audit, account, body, token);
-        }, ct);
+        }, ct, StatusCodes.Status201Created);
         return result.IsSuccess ? Results.Created($"/api/accounts/{result.Value.Id}", result.Value) : ApiProblem.From(result.Error);
     }
 
@@ -91,6 +91,10 @@ public static partial class AccountEndpoints
         account.Name = body.Name?.Trim() is { Length: > 0 } name ? name : account.Name;
         account.Tier = body.Tier ?? account.Tier;
         account.EmailDomains = body.Domains?.Select(d => d.Trim().ToLowerInvariant()).Distinct().ToArray() ?? account.EmailDomains;
+        if (body.CreditPool is { } pool && pool < account.CreditsUsed + account.CreditsReserved)
+        {
+            return Credits.CreditBook.PoolTooSmall(pool, account.CreditsUsed, account.CreditsReserved);
+        }
         account.CreditPool = body.CreditPool ?? account.CreditPool;
         account.ViewerAccess = body.ViewerAccess ?? account.ViewerAccess;
         (account.ContractStart, account.ContractEnd) = (start, end);
@@ -99,6 +103,7 @@ public static partial class AccountEndpoints
             return new ScimError(409, "viewersActive", "Active Viewers would lose their access; change them to User or deactivate them before removing Viewer access.");
         }
         var seats = before.Products.ToDictionary(p => p.Code, StringComparer.OrdinalIgnoreCase);
+        Product? firstListed = null;
         foreach (var item in body.Products ?? [])
         {
             if (string.IsNullOrWhiteSpace(item.Code) || item.Seats < 0)
@@ -118,6 +123,7 @@ public static partial class AccountEndpoints
             }
             product.Seats = item.Seats;
             product.Name = item.Name ?? product.Name;
+            firstListed ??= product;
         }
         await db.SaveChangesAsync(ct);
         if (body.DefaultProduct is { } defaultCode)
@@ -129,7 +135,8 @@ public static partial class AccountEndpoints
             }
             account.DefaultProductId = product.Id;
         }
-        account.DefaultProductId ??= (await db.Products.Where(p => p.AccountId == account.Id).OrderBy(p => p.Code).FirstOrDefaultAsync(ct))?.Id;
+        // One rule everywhere (API, CLI, demo): without defaultProduct, the first product listed is the default.
+        account.DefaultProductId ??= firstListed?.Id;
         await db.SaveChangesAsync(ct);
         var after = await ViewAsync(db, account, ct);
         audit.About("Account", account.Id, null);
@@ -142,13 +149,14 @@ public static partial class AccountEndpoints
 
     public sealed record AccountView(
         Guid Id, string Name, string Tier, string[] Domains, bool ViewerAccess, long CreditPool, DateOnly? ContractStart, DateOnly? ContractEnd,
-        string? SsoIdp, string SsoStatus, bool RequireSso, string? DefaultProduct, List<ProductSeats> Products);
+        string? SsoIdp, string SsoStatus, bool RequireSso, string? DefaultProduct, List<ProductSeats> Products, bool RestrictDomains, bool RequireNames);
 
     private static async Task<AccountView> ViewAsync(ScimDbContext db, Account a, CancellationToken ct)
     {
         var products = await ProductSeats.OfAccountAsync(db, a.Id, ct);
         return new AccountView(a.Id, a.Name, a.Tier.ToString(), a.EmailDomains, a.ViewerAccess, a.CreditPool, a.ContractStart, a.ContractEnd,
-            a.SsoIdp?.ToString(), a.SsoStatus.ToString(), a.RequireSso, products.FirstOrDefault(p => p.Id == a.DefaultProductId)?.Code, products);
+            a.SsoIdp?.ToString(), a.SsoStatus.ToString(), a.RequireSso, products.FirstOrDefault(p => p.Id == a.DefaultProductId)?.Code, products,
+            a.RestrictDomains, a.RequireNames);
     }
 
     [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", RegexOptions.IgnoreCase)]

@@ -2,20 +2,46 @@ using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
 
 namespace ScimServer.OperatorApi;
 
-/// <summary>SSO configuration and the Require SSO toggle (rule 7's lockout guard).</summary>
+/// <summary>
+/// SSO configuration and the Require SSO toggle (rule 7's lockout guard), and the identity policy: which people
+/// the IdPs may provision (rule 6). Account Admins manage both for their own account.
+/// </summary>
 public static class AccountSettingsEndpoints
 {
     public sealed record SsoBody(IdentityProviderKind? Idp, SsoStatus? Status, bool? RequireSso);
+
+    public sealed record IdentityPolicyBody(bool? RestrictDomains, bool? RequireNames);
 
     public static RouteGroupBuilder MapAccountSettings(this RouteGroupBuilder account)
     {
         account.MapGet("/sso", GetSso).WithName("GetSso");
         account.MapPut("/sso", PutSso).WithName("PutSso");
+        account.MapGet("/identity-policy", GetIdentityPolicy).WithName("GetIdentityPolicy");
+        account.MapPut("/identity-policy", PutIdentityPolicy).WithName("PutIdentityPolicy");
         return account;
     }
+
+    internal static IResult GetIdentityPolicy(HttpContext context) => Results.Ok(PolicyView(AccountScopeFilter.Account(context)));
+
+    /// <summary>Changes apply to each user the next time they are written; users already provisioned stay.</summary>
+    internal static async Task<IResult> PutIdentityPolicy(Guid accountId, IdentityPolicyBody body, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>
+        ApiProblem.Answer(await unit.RunAsync(async token =>
+        {
+            var account = await db.Accounts.SingleAsync(a => a.Id == accountId, token);
+            var before = (account.RestrictDomains, account.RequireNames);
+            account.RestrictDomains = body.RestrictDomains ?? account.RestrictDomains;
+            account.RequireNames = body.RequireNames ?? account.RequireNames;
+            await db.SaveChangesAsync(token);
+            audit.About("Account", accountId, null);
+            audit.Record(AuditDiff.Of(("restrictDomains", before.RestrictDomains, account.RestrictDomains), ("requireNames", before.RequireNames, account.RequireNames)));
+            return Result<object>.Ok(PolicyView(account));
+        }, ct));
+
+    private static object PolicyView(Account a) => new { restrictDomains = a.RestrictDomains, requireNames = a.RequireNames, domains = a.EmailDomains };
 
     internal static IResult GetSso(HttpContext context) => Results.Ok(View(AccountScopeFilter.Account(context)));
 

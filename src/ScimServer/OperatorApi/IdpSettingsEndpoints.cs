@@ -12,7 +12,7 @@ namespace ScimServer.OperatorApi;
 /// </summary>
 public static class IdpSettingsEndpoints
 {
-    public sealed record ConnectionBody(string? Name, UnknownMembers? UnknownGroupMembers);
+    public sealed record ConnectionBody(string? Name, UnknownMembers? UnknownGroupMembers, UnmatchedValueFilter? UnmatchedValueFilter);
 
     public static RouteGroupBuilder MapIdpSettings(this RouteGroupBuilder account)
     {
@@ -62,12 +62,20 @@ public static class IdpSettingsEndpoints
             {
                 return ScimError.NotFound($"Connection '{connectionId}' does not exist in this account.");
             }
-            var before = (connection.Name, connection.UnknownGroupMembers);
+            var before = (connection.Name, connection.UnknownGroupMembers, connection.UnmatchedValueFilter);
             connection.Name = string.IsNullOrWhiteSpace(body.Name) ? connection.Name : body.Name.Trim();
             connection.UnknownGroupMembers = body.UnknownGroupMembers ?? connection.UnknownGroupMembers;
+            connection.UnmatchedValueFilter = body.UnmatchedValueFilter ?? connection.UnmatchedValueFilter;
             await db.SaveChangesAsync(token);
             audit.About("ScimConnection", connection.Id, connection.Name);
-            audit.Record(AuditDiff.Of(("name", before.Name, connection.Name), ("unknownGroupMembers", before.UnknownGroupMembers, connection.UnknownGroupMembers)));
-            return Result<object>.Ok(new { connection.Id, Idp = connection.Idp.ToString(), connection.Name, UnknownGroupMembers = connection.UnknownGroupMembers.ToString() });
+            audit.Record(AuditDiff.Of(
+                ("name", before.Name, connection.Name),
+                ("unknownGroupMembers", before.UnknownGroupMembers, connection.UnknownGroupMembers),
+                ("unmatchedValueFilter", before.UnmatchedValueFilter, connection.UnmatchedValueFilter)));
+            return Result<object>.Ok(new
+            {
+                connection.Id, Idp = connection.Idp.ToString(), connection.Name,
+                UnknownGroupMembers = connection.UnknownGroupMembers.ToString(), UnmatchedValueFilter = connection.UnmatchedValueFilter.ToString(),
+            });
         }, ct));
 }

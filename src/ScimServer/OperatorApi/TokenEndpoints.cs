@@ -39,6 +39,7 @@ public static class TokenEndpoints
             c.Name,
             c.Created,
             UnknownGroupMembers = c.UnknownGroupMembers.ToString(),
+            UnmatchedValueFilter = c.UnmatchedValueFilter.ToString(),
             Tokens = tokens.Where(t => t.ConnectionId == c.Id).Select(t => View(t, now)),
         }));
     }
@@ -51,7 +52,7 @@ public static class TokenEndpoints
         }
         var name = string.IsNullOrWhiteSpace(body.Name) ? "api" : body.Name.Trim();
         var expires = body.ExpiresInDays is { } days ? DateTimeOffset.UtcNow.AddDays(days) : (DateTimeOffset?)null;
-        var result = await unit.RunAsync(token => MintAsync(db, audit, accountId, name, expires, body.Idp, token), ct);
+        var result = await unit.RunAsync(token => MintAsync(db, audit, accountId, name, expires, body.Idp, token), ct, StatusCodes.Status201Created);
         return result.IsSuccess ? Results.Created($"/api/accounts/{accountId}/connections", result.Value) : ApiProblem.From(result.Error);
     }
 

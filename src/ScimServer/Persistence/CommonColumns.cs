@@ -18,7 +18,8 @@ internal static class CommonColumns
             ("externalId", null) => new SqlOperand("r.external_id", SqlKind.Text, true),
             ("meta", "created") => new SqlOperand("r.created", SqlKind.Timestamp, true),
             ("meta", "lastModified") => new SqlOperand("r.last_modified", SqlKind.Timestamp, true),
-            ("meta", "resourceType") => new SqlOperand(SqlFilterTranslator.Quote(resourceType), SqlKind.Text, true),
+            // A typed constant, not a bare literal: PostgreSQL refuses a literal in ORDER BY ("non-integer constant").
+            ("meta", "resourceType") => new SqlOperand(SqlFilterTranslator.Quote(resourceType) + "::text", SqlKind.Text, true),
             _ => null,
         };
     }

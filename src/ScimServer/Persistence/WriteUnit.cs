@@ -12,7 +12,7 @@ namespace ScimServer.Persistence;
 /// on serialization failures, deadlocks and lost races on the row version. A request that sent If-Match is
 /// not retried after a lost race: its precondition no longer holds, so it gets 412.
 /// </summary>
-public sealed class WriteUnit(ScimDbContext db, Audit.AuditTrail audit)
+public sealed class WriteUnit(ScimDbContext db, Audit.AuditTrail audit, ILogger<WriteUnit> logger)
 {
     private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
@@ -35,9 +35,10 @@ public sealed class WriteUnit(ScimDbContext db, Audit.AuditTrail audit)
     }
 
     /// <summary>The same unit of work for operator operations: committed only when <paramref name="work"/> succeeds.</summary>
-    public async Task<Result<T>> RunAsync<T>(Func<CancellationToken, Task<Result<T>>> work, CancellationToken ct)
+    /// <param name="status">The status the caller answers a success with (201 for a create), for the audit entry.</param>
+    public async Task<Result<T>> RunAsync<T>(Func<CancellationToken, Task<Result<T>>> work, CancellationToken ct, int status = StatusCodes.Status200OK)
     {
-        var outcome = await RunCoreAsync(false, work, result => result.IsSuccess ? 200 : null, ct);
+        var outcome = await RunCoreAsync(false, work, result => result.IsSuccess ? status : null, ct);
         return outcome.IsSuccess ? outcome.Value : outcome.Error;
     }
 
@@ -79,11 +80,11 @@ public sealed class WriteUnit(ScimDbContext db, Audit.AuditTrail audit)
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
         {
-            return ScimError.Uniqueness(UniqueDetail(unique));
+            return Unique(unique);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            return ScimError.Uniqueness(UniqueDetail(e));
+            return Unique(e);
         }
         catch (RetryableConflictException)
         {
@@ -91,9 +92,17 @@ public sealed class WriteUnit(ScimDbContext db, Audit.AuditTrail audit)
         }
     }
 
+    /// <summary>A refusal, not a fault: logged at Information with the constraint only (its DETAIL would quote the value).</summary>
+    private ScimError Unique(PostgresException e)
+    {
+        logger.LogInformation("Refused with 409: unique constraint {Constraint}", e.ConstraintName);
+        return ScimError.Uniqueness(UniqueDetail(e));
+    }
+
     private static string UniqueDetail(PostgresException e) => e.ConstraintName switch
     {
         "ux_users_account_user_name" => "Another user of this account already has this userName (compared case-insensitively).",
+        "ux_users_account_email" => "Another user of this account already has this email address (compared case-insensitively).",
         _ => "The value conflicts with an existing resource.",
     };
 

@@ -13,6 +13,16 @@ public sealed class User
     public string? DisplayName { get; set; }
     public bool Active { get; set; }
 
+    /// <summary>
+    /// The person's address (the account model's email): userName when it is an address, else the primary, work or
+    /// first of <c>emails</c>. Unique per account among live users.
+    /// </summary>
+    public string? Email { get; set; }
+
+    /// <summary>First and last name: as the IdP sent them in <c>name</c>, or derived (see <see cref="PersonName"/>).</summary>
+    public string? GivenName { get; set; }
+    public string? FamilyName { get; set; }
+
     /// <summary>Lower-cased email values, for an indexed <c>emails.value eq</c>.</summary>
     public string[] EmailValues { get; set; } = [];
 

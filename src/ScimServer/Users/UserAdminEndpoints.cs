@@ -118,9 +118,17 @@ public static class UserAdminEndpoints
                 return new ScimError(409, "notDeprovisioned",
                     $"User '{userId}' is {UserLifecycle.StatusName(user)}; only a deprovisioned user (deleted by the IdP) can be erased.");
             }
+            // Every entry that names the person: about them (id or name), or quoting their userName or email in a
+            // refusal's detail or a change (details quote names as 'x', changes are JSON strings "x").
+            string[] names = [.. new[] { user.UserName, user.Email }.OfType<string>().Select(n => n.ToLowerInvariant()).Distinct()];
+            var quoted = names.Select(n => $"'{n}'").ToArray();
+            var json = names.Select(n => System.Text.Json.JsonSerializer.Serialize(n)).ToArray();
             var entries = await db.Database.ExecuteSqlAsync($"""
                 UPDATE audit_log SET target_name = NULL, detail = NULL, changes = NULL, personal_salt = NULL, erased_at = now()
-                WHERE account_id = {accountId} AND erased_at IS NULL AND (target_id = {userId.ToString()} OR lower(target_name) = lower({user.UserName}))
+                WHERE account_id = {accountId} AND erased_at IS NULL
+                  AND (target_id = {userId.ToString()} OR lower(target_name) = ANY({names})
+                       OR EXISTS (SELECT 1 FROM unnest({quoted}) q WHERE strpos(lower(detail), q) > 0)
+                       OR EXISTS (SELECT 1 FROM unnest({json}) j WHERE strpos(lower(changes::text), j) > 0))
                 """, token);
             db.Users.Remove(user);
             await db.SaveChangesAsync(token);
@@ -135,6 +143,9 @@ public static class UserAdminEndpoints
     {
         id = u.Id,
         userName = u.UserName,
+        email = u.Email,
+        givenName = u.GivenName,
+        familyName = u.FamilyName,
         displayName = u.DisplayName,
         status = UserLifecycle.StatusName(u),
         role = u.Role.ToString(),
@@ -147,15 +158,15 @@ public static class UserAdminEndpoints
 
     private static async Task<object> DetailsAsync(ScimDbContext db, User user, CancellationToken ct)
     {
-        var doc = JsonNode.Parse(user.Data)!.AsObject();
         var product = user.ProductId is { } p ? await db.Products.AsNoTracking().Where(x => x.Id == p).Select(x => x.Code).FirstOrDefaultAsync(ct) : null;
         var teams = (await MembershipReader.GroupsOfUsersAsync(db, [user.Id], ct))[user.Id].Select(g => new { id = g.GroupId, name = g.DisplayName });
         return new
         {
             id = user.Id,
             userName = user.UserName,
-            givenName = doc["name"]?["givenName"]?.GetValue<string>(),
-            familyName = doc["name"]?["familyName"]?.GetValue<string>(),
+            email = user.Email,
+            givenName = user.GivenName,
+            familyName = user.FamilyName,
             status = UserLifecycle.StatusName(user),
             role = user.Role.ToString(),
             product,

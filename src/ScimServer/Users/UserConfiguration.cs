@@ -15,6 +15,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.ExternalId).HasColumnName("external_id");
         builder.Property(u => u.DisplayName).HasColumnName("display_name");
         builder.Property(u => u.Active).HasColumnName("active");
+        builder.Property(u => u.Email).HasColumnName("email");
+        builder.Property(u => u.GivenName).HasColumnName("given_name");
+        builder.Property(u => u.FamilyName).HasColumnName("family_name");
         builder.Property(u => u.EmailValues).HasColumnName("email_values");
         builder.Property(u => u.Data).HasColumnName("data").HasColumnType("jsonb");
         builder.Property(u => u.PasswordHash).HasColumnName("password_hash");

@@ -45,7 +45,7 @@ public static class UserCsvEndpoints
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand($"""
-            SELECT u.user_name, u.data->'name'->>'givenName', u.data->'name'->>'familyName', u.data->'{Enterprise}'->>'department',
+            SELECT coalesce(u.email, u.user_name), u.given_name, u.family_name, u.data->'{Enterprise}'->>'department',
                    (SELECT string_agg(g.display_name, ';' ORDER BY g.display_name) FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = u.id),
                    u.role, p.code, u.active, u.last_login, u.credits_used
             FROM users u LEFT JOIN products p ON p.id = u.product_id
@@ -156,7 +156,8 @@ public static class UserCsvEndpoints
                 continue;
             }
             var email = row.Email;
-            var user = await db.Users.FirstOrDefaultAsync(u => u.AccountId == accountId && u.UserName.ToLower() == email.ToLower() && u.DeletedAt == null, ct);
+            // The file names people by email, whatever userName their IdP gave them.
+            var user = await db.Users.FirstOrDefaultAsync(u => u.AccountId == accountId && u.Email!.ToLower() == email.ToLower() && u.DeletedAt == null, ct);
             var created = user is null;
             user ??= new User { Id = Guid.CreateVersion7(), AccountId = accountId, UserName = email, Data = "{}", Created = DateTimeOffset.UtcNow, Source = "csv" };
             var doc = created ? new JsonObject { ["userName"] = email, ["active"] = true } : JsonNode.Parse(user.Data)!.AsObject();
@@ -190,7 +191,12 @@ public static class UserCsvEndpoints
             if (row.Team.Length > 0)
             {
                 var team = await TeamAsync(db, audit, accountId, row.Team, teams, ct);
-                await new MembershipWriter(db, accountId, team.Id).AddAsync([new JsonObject { ["value"] = user.Id.ToString() }], ct);
+                if (!team.IsSuccess)
+                {
+                    results.Add(new RowResult(row.Line, email, "error", "team: " + team.Error.Detail));
+                    continue;
+                }
+                await new MembershipWriter(db, accountId, team.Value.Id).AddAsync([new JsonObject { ["value"] = user.Id.ToString() }], ct);
             }
             results.Add(new RowResult(row.Line, email, created ? "created" : "updated"));
         }
@@ -198,24 +204,27 @@ public static class UserCsvEndpoints
     }
 
     /// <summary>The team named in a row, created (without a credit limit) when the account has none of that name.</summary>
-    private static async Task<Group> TeamAsync(ScimDbContext db, AuditTrail audit, Guid accountId, string name, Dictionary<string, Group> cache, CancellationToken ct)
+    private static async Task<Result<Group>> TeamAsync(ScimDbContext db, AuditTrail audit, Guid accountId, string name, Dictionary<string, Group> cache, CancellationToken ct)
     {
         if (cache.TryGetValue(name, out var known))
         {
-            return known;
+            return Result<Group>.Ok(known);
         }
         var team = await db.Groups.FirstOrDefaultAsync(g => g.AccountId == accountId && g.DisplayName.ToLower() == name.ToLower(), ct);
         if (team is null)
         {
             var now = DateTimeOffset.UtcNow;
-            team = new Group { Id = Guid.CreateVersion7(), AccountId = accountId, DisplayName = name, Data = "{}", Created = now, LastModified = now };
+            team = new Group { Id = Guid.CreateVersion7(), AccountId = accountId, DisplayName = "", Data = "{}", Created = now, LastModified = now };
             var doc = new JsonObject { ["displayName"] = name };
-            GroupResource.Store(team, doc);
+            if (await GroupResource.StoreAsync(db, team, doc, ct) is { } invalid)
+            {
+                return invalid;
+            }
             db.Groups.Add(team);
             await db.SaveChangesAsync(ct);
             audit.RecordOf("Group", team.Id, name, AuditDiff.Between(null, doc), "CreateTeam");
         }
-        return cache[name] = team;
+        return Result<Group>.Ok(cache[name] = team);
     }
 
     private static async Task<Result<string>> ReadBodyAsync(HttpRequest request, CancellationToken ct)

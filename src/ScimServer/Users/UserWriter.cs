@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Credits;
@@ -29,9 +30,13 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
         {
             return assignment.Error;
         }
-        var (role, product, limit) = assignment.Value;
+        var (role, product, limit, person) = assignment.Value;
+        if (await EmailTakenAsync(user, person.Email!, ct) is { } clash)
+        {
+            return clash;
+        }
         var active = doc["active"]?.GetValueKind() != System.Text.Json.JsonValueKind.False;
-        var after = new UserState(doc["userName"]!.GetValue<string>(), active, deleted, role, product?.Id);
+        var after = new UserState(doc["userName"]!.GetValue<string>(), active, deleted, role, product?.Id, person.Email);
         var refused = await policy.CheckAsync(user.Id, before, after, ct);
         if (refused is not null)
         {
@@ -53,7 +58,18 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
         {
             changes["password"] = new JsonObject { ["before"] = null, ["after"] = AuditDiff.Redacted };
         }
+        if (person.NamesFrom is { } from && (person.GivenName != user.GivenName || person.FamilyName != user.FamilyName))
+        {
+            // The IdP sent no (complete) name; the account model's names were derived and the entry says from what.
+            changes["derivedName"] = new JsonObject
+            {
+                ["before"] = user.GivenName is null ? null : $"{user.GivenName} {user.FamilyName}",
+                ["after"] = $"{person.GivenName} {person.FamilyName}",
+                ["from"] = from,
+            };
+        }
         audit.Record(changes);
+        (user.Email, user.GivenName, user.FamilyName) = (person.Email, person.GivenName, person.FamilyName);
         user.Role = role;
         user.ProductId = product?.Id;
         user.CreditLimit = credits.Value;
@@ -64,5 +80,25 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
             user.InvitedAt = DateTimeOffset.UtcNow; // A new or returning user who never signed in gets a fresh invitation.
         }
         return null;
+    }
+
+    /// <summary>
+    /// Each person's email is unique among the account's live users, whichever attribute it came from: a userName
+    /// that is another user's email is the same clash as two users with one work address.
+    /// </summary>
+    private async Task<ScimError?> EmailTakenAsync(User user, string email, CancellationToken ct)
+    {
+        if (string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase) && user.DeletedAt is null)
+        {
+            return null;
+        }
+        var lower = email.ToLowerInvariant();
+        var other = await db.Users.AsNoTracking()
+            .Where(u => u.AccountId == user.AccountId && u.Id != user.Id && u.DeletedAt == null && u.Email!.ToLower() == lower)
+            .Select(u => new { u.Id, u.UserName })
+            .FirstOrDefaultAsync(ct);
+        return other is null
+            ? null
+            : ScimError.Uniqueness($"The email '{email}' already belongs to user '{other.UserName}' (id {other.Id}); each person's email is unique in the account.");
     }
 }

@@ -88,6 +88,8 @@ public static class UsersEndpoints
             var existing = await db.Users.FirstOrDefaultAsync(u => u.AccountId == accountId && u.UserName.ToLower() == userName.ToLower(), token);
             if (existing is { DeletedAt: null })
             {
+                // The refusal is about that user: "what did the IdP do to this user" finds it, and erasure reaches it.
+                context.RequestServices.GetRequiredService<AuditTrail>().About("User", existing.Id, existing.UserName);
                 return ScimError.Uniqueness($"A user with userName '{existing.UserName}' already exists (id {existing.Id})." +
                     (existing.Active ? "" : " It is inactive: reactivate it (PATCH active true) instead of creating it again."));
             }
@@ -149,7 +151,7 @@ public static class UsersEndpoints
             {
                 return refusal!;
             }
-            var outcome = PatchApplier.Apply(JsonNode.Parse(user.Data)!.AsObject(), request.Value, Type);
+            var outcome = PatchApplier.Apply(JsonNode.Parse(user.Data)!.AsObject(), request.Value, Type, options: ScimHandlers.PatchOptionsOf(context));
             if (!outcome.IsSuccess)
             {
                 return outcome.Error;
