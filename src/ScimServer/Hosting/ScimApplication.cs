@@ -56,8 +56,7 @@ public static class ScimApplication
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ScimExceptionHandler>();
         // Readiness: PostgreSQL answers and every migration is applied (liveness, /healthz, asks nothing of it).
-        services.AddHealthChecks().AddDbContextCheck<ScimDbContext>("postgresql",
-            customTestQuery: async (db, ct) => await db.Database.CanConnectAsync(ct) && !(await db.Database.GetPendingMigrationsAsync(ct)).Any());
+        services.AddHealthChecks().AddCheck<DatabaseReadiness>("postgresql");
         services.AddProblemDetails();
         services.Configure<ForwardedHeadersOptions>(o =>
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
