@@ -157,19 +157,32 @@ public sealed class AccountRulesTests(ScimFixture fixture)
         Assert.Equal(first["id"]!.GetValue<string>(), restored["id"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Rule6_WithTheDomainPolicy_TheEmailMustBeInAVerifiedDomain()
+    {
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { RestrictDomains = true });
+        var response = await account.Scim.PostAsync("/Users", """{"userName":"someone@other.org"}""");
+        Assert.Equal("userName 'someone@other.org' must be an email address in a verified domain of this account (example.com).",
+            response.AssertError(HttpStatusCode.BadRequest, "invalidValue"));
+        // A userName that is no address: the policy applies to the person's email, wherever it came from.
+        var fromEmails = await account.Scim.PostAsync("/Users", """{"userName":"jdoe","emails":[{"value":"jdoe@other.org","type":"work"}]}""");
+        Assert.Equal("The email 'jdoe@other.org' of 'jdoe' must be an address in a verified domain of this account (example.com).",
+            fromEmails.AssertError(HttpStatusCode.BadRequest, "invalidValue"));
+        await account.Scim.CreateUserAsync("jdoe2", """ "emails":[{"value":"jdoe@EXAMPLE.com","type":"work"}] """);
+        var user = await account.Scim.CreateUserAsync("ok@EXAMPLE.COM");
+        (await account.Scim.PatchOpsAsync($"/Users/{user["id"]}", """[{"op":"replace","path":"userName","value":"ok@other.org"}]"""))
+            .AssertError(HttpStatusCode.BadRequest, "invalidValue");
+    }
+
     [Theory]
-    [InlineData("someone@other.org")]
     [InlineData("not-an-email")]
     [InlineData("trailing@")]
-    public async Task Rule6_UserNameMustBeInAVerifiedDomain(string userName)
+    public async Task Rule6_AUserWithNoAddressAnywhere_IsRefused(string userName)
     {
         var account = await fixture.NewAccountAsync();
         var response = await account.Scim.PostAsync("/Users", $$"""{"userName":"{{userName}}"}""");
-        Assert.Equal($"userName '{userName}' must be an email address in a verified domain of this account (example.com).",
+        Assert.Equal($"'{userName}' has no email address: userName is not an address and emails holds none. Map the user's email to userName or to emails (type work) in the IdP.",
             response.AssertError(HttpStatusCode.BadRequest, "invalidValue"));
-        var user = await account.Scim.CreateUserAsync("ok@EXAMPLE.COM");
-        (await account.Scim.PatchOpsAsync($"/Users/{user["id"]}", $$"""[{"op":"replace","path":"userName","value":"{{userName}}"}]"""))
-            .AssertError(HttpStatusCode.BadRequest, "invalidValue");
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class UserCsvTests(ScimFixture fixture)
     [Fact]
     public async Task Import_WithBadRows_ImportsNothing_AndReportsEveryRow()
     {
-        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("solo", 2)] });
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("solo", 2)], RestrictDomains = true, RequireNames = true });
         var api = await ApiClient.SignInAsync(fixture, account.Id);
         var response = await Import(api, account.Id, """
             email,first name,last name,department,team

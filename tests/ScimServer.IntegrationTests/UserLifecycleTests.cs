@@ -58,9 +58,9 @@ public sealed class UserLifecycleTests(ScimFixture fixture)
     }
 
     [Fact]
-    public async Task GivenAndFamilyName_AreRequired()
+    public async Task GivenAndFamilyName_AreRequired_WhereTheAccountAsks()
     {
-        var account = await fixture.NewAccountAsync();
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { RequireNames = true });
         var missing = await account.Scim.SendAsync(HttpMethod.Post, "/Users", """{"userName":"anon@example.com","name":{"givenName":"Only"}}""");
         Assert.Equal("'anon@example.com' needs name.givenName and name.familyName: every user of the account has a first and a last name. Map them in the IdP.",
             missing.AssertError(HttpStatusCode.BadRequest, "invalidValue"));

@@ -38,7 +38,8 @@ public sealed class PatchApplierTests
         var request = PatchRequest.Parse(body);
         Assert.True(request.IsSuccess, request.Error?.Detail);
 
-        var result = PatchApplier.Apply(document, request.Value, type, new HashSet<string> { "members" });
+        var options = new PatchOptions(c["options"]?["createUnmatchedFilterValue"]?.GetValue<bool>() == true);
+        var result = PatchApplier.Apply(document, request.Value, type, new HashSet<string> { "members" }, options);
 
         Assert.True(JsonNode.DeepEquals(before, document), "The input document must never be modified.");
         if (c["error"] is JsonObject error)

@@ -19,6 +19,8 @@ public static class AccountSetup
         account.Tier = spec.Tier;
         account.EmailDomains = spec.Domains.Select(d => d.Trim().ToLowerInvariant()).Distinct().ToArray();
         account.ViewerAccess = spec.ViewerAccess;
+        account.RestrictDomains = spec.RestrictDomains;
+        account.RequireNames = spec.RequireNames;
         account.SsoIdp = spec.SsoIdp;
         account.SsoStatus = spec.SsoStatus;
         account.CreditPool = spec.CreditPool;

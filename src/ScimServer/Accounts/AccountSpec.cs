@@ -11,7 +11,9 @@ public sealed record AccountSpec(
     SsoStatus SsoStatus = SsoStatus.NotConfigured,
     long CreditPool = 0,
     DateOnly? ContractStart = null,
-    DateOnly? ContractEnd = null)
+    DateOnly? ContractEnd = null,
+    bool RestrictDomains = false,
+    bool RequireNames = false)
 {
     /// <summary>The demo account of the run command: small seat counts so a newcomer can hit a limit with curl.</summary>
     public static AccountSpec Demo(string name) => new(name, AccountTier.Enterprise, ["example.com"],

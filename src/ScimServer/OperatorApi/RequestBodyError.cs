@@ -21,7 +21,9 @@ internal static class RequestBodyError
         {
             return ("invalidJson", $"The body is not valid JSON{where} (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}); send a JSON object.");
         }
-        var bodyType = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        // The exception handler runs with the endpoint cleared; the feature keeps the one that failed.
+        var endpoint = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        var bodyType = endpoint?.Metadata.GetOrderedMetadata<IAcceptsMetadata>().Select(m => m.RequestType).LastOrDefault(t => t is not null);
         var (field, type) = Resolve(bodyType, json.Path);
         return type is null
             ? ("invalidValue", $"A value in the body{where} has the wrong type.")

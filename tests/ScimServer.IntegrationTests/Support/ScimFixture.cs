@@ -13,6 +13,7 @@ public sealed class ScimFixture : IAsyncLifetime
 
     public ScimApp App { get; private set; } = null!;
     public string ConnectionString => _database!.ConnectionString;
+    public string? DatabaseLogFile => _database!.LogFile;
 
     public async Task InitializeAsync()
     {

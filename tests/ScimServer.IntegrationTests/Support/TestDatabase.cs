@@ -15,15 +15,19 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly Func<ValueTask> _dispose;
 
-    private TestDatabase(string connectionString, string source, Func<ValueTask> dispose)
+    private TestDatabase(string connectionString, string source, Func<ValueTask> dispose, string? logFile = null)
     {
         ConnectionString = connectionString;
         Source = source;
         _dispose = dispose;
+        LogFile = logFile;
     }
 
     public string ConnectionString { get; }
     public string Source { get; }
+
+    /// <summary>The server log of the throwaway local cluster (null for other sources), configured like the run command's.</summary>
+    public string? LogFile { get; }
 
     public static async Task<TestDatabase> StartAsync()
     {
@@ -61,7 +65,7 @@ public sealed class TestDatabase : IAsyncDisposable
             NpgsqlConnection.ClearAllPools();
             await local.StopAsync(CancellationToken.None);
             Directory.Delete(directory, recursive: true);
-        });
+        }, Path.Combine(local.DataDirectory, "server.log"));
     }
 
     public ValueTask DisposeAsync() => _dispose();
