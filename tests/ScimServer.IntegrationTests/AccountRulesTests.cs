@@ -177,9 +177,9 @@ public sealed class AccountRulesTests(ScimFixture fixture)
     [Theory]
     [InlineData("not-an-email")]
     [InlineData("trailing@")]
-    public async Task Rule6_AUserWithNoAddressAnywhere_IsRefused(string userName)
+    public async Task Rule6_WithTheEmailPolicy_AUserWithNoAddressAnywhere_IsRefused(string userName)
     {
-        var account = await fixture.NewAccountAsync();
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { RequireEmail = true });
         var response = await account.Scim.PostAsync("/Users", $$"""{"userName":"{{userName}}"}""");
         Assert.Equal($"'{userName}' has no email address: userName is not an address and emails holds none. Map the user's email to userName or to emails (type work) in the IdP.",
             response.AssertError(HttpStatusCode.BadRequest, "invalidValue"));

@@ -55,7 +55,7 @@ public sealed class ProbedDefectsTests(ScimFixture fixture)
     [Fact]
     public async Task ADuplicateUserNameRefusal_NamesItsTarget_AndErasureReachesIt()
     {
-        var account = await fixture.NewAccountAsync();
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { RequireEmail = true });
         var user = await account.Scim.CreateUserAsync("twice@example.com");
         var id = user["id"]!.GetValue<string>();
         (await account.Scim.PostAsync("/Users", """{"userName":"TWICE@example.com"}""")).AssertError(HttpStatusCode.Conflict, "uniqueness");

@@ -66,9 +66,27 @@ public sealed class StandardClientsTests(ScimFixture fixture)
     }
 
     [Fact]
-    public async Task OneEmailPerPerson_AUserNameThatIsAnotherUsersEmailIsAClash()
+    public async Task ByDefault_AUserNeedsNoEmail_AndSeveralUsersMayShareOne()
     {
+        // What generic clients send: scim2-tester creates users with a UUID userName only; Microsoft's collection
+        // gives several users one work address.
         var account = await fixture.NewAccountAsync();
+        var bare = await Raw(account, HttpMethod.Post, "/Users", """{"userName":"204109b9-2e90-47fc-b53a-47f3297ff814"}""");
+        bare.AssertStatus(HttpStatusCode.Created);
+        var stored = await Stored(bare.Json!["id"]!.GetValue<string>());
+        Assert.Null(stored.Email);
+        Assert.Equal(("204109b9", "2e90 47fc B53a 47f3297ff814"), (stored.GivenName, stored.FamilyName));
+        foreach (var name in new[] { "UserName333", "UserName444" })
+        {
+            (await Raw(account, HttpMethod.Post, "/Users", $$"""{"userName":"{{name}}","emails":[{"value":"testing@bob2.com","type":"work","primary":true}]}"""))
+                .AssertStatus(HttpStatusCode.Created);
+        }
+    }
+
+    [Fact]
+    public async Task WithTheEmailPolicy_OneEmailPerPerson_AUserNameThatIsAnotherUsersEmailIsAClash()
+    {
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { RequireEmail = true });
         var alice = await Raw(account, HttpMethod.Post, "/Users", """{"userName":"alice","emails":[{"value":"Alice@example.com","type":"work"}]}""");
         alice.AssertStatus(HttpStatusCode.Created);
         var clash = await Raw(account, HttpMethod.Post, "/Users", """{"userName":"alice@EXAMPLE.com"}""");
@@ -87,6 +105,7 @@ public sealed class StandardClientsTests(ScimFixture fixture)
         var policy = (await api.GetAsync($"/api/accounts/{account.Id}/identity-policy")).AssertStatus(HttpStatusCode.OK);
         Assert.False(policy.Json!["restrictDomains"]!.GetValue<bool>());
         Assert.False(policy.Json["requireNames"]!.GetValue<bool>());
+        Assert.False(policy.Json["requireEmail"]!.GetValue<bool>());
         (await Raw(account, HttpMethod.Post, "/Users", """{"userName":"x@elsewhere.org"}""")).AssertStatus(HttpStatusCode.Created);
 
         (await api.PutAsync($"/api/accounts/{account.Id}/identity-policy", """{"restrictDomains":true,"requireNames":true}""")).AssertStatus(HttpStatusCode.OK);

@@ -14,6 +14,9 @@ public sealed class Account
     /// <summary>Policy: only people whose email is in a verified domain may be provisioned (off for new accounts).</summary>
     public bool RestrictDomains { get; set; }
 
+    /// <summary>Policy: every user needs an email address of their own (present, unique among live users; off for new accounts).</summary>
+    public bool RequireEmail { get; set; }
+
     /// <summary>Policy: the IdP must send name.givenName and name.familyName; otherwise they are derived (off for new accounts).</summary>
     public bool RequireNames { get; set; }
 

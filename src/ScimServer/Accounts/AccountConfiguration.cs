@@ -15,6 +15,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.EmailDomains).HasColumnName("email_domains");
         builder.Property(a => a.RestrictDomains).HasColumnName("restrict_domains");
         builder.Property(a => a.RequireNames).HasColumnName("require_names");
+        builder.Property(a => a.RequireEmail).HasColumnName("require_email");
         builder.Property(a => a.ViewerAccess).HasColumnName("viewer_access");
         builder.Property(a => a.CreditPool).HasColumnName("credit_pool");
         builder.Property(a => a.ContractStart).HasColumnName("contract_start");

@@ -21,6 +21,7 @@ public static class AccountSetup
         account.ViewerAccess = spec.ViewerAccess;
         account.RestrictDomains = spec.RestrictDomains;
         account.RequireNames = spec.RequireNames;
+        account.RequireEmail = spec.RequireEmail;
         account.SsoIdp = spec.SsoIdp;
         account.SsoStatus = spec.SsoStatus;
         account.CreditPool = spec.CreditPool;

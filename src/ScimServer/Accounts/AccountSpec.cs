@@ -13,7 +13,8 @@ public sealed record AccountSpec(
     DateOnly? ContractStart = null,
     DateOnly? ContractEnd = null,
     bool RestrictDomains = false,
-    bool RequireNames = false)
+    bool RequireNames = false,
+    bool RequireEmail = false)
 {
     /// <summary>The demo account of the run command: small seat counts so a newcomer can hit a limit with curl.</summary>
     public static AccountSpec Demo(string name) => new(name, AccountTier.Enterprise, ["example.com"],

@@ -25,13 +25,13 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
     {
         var userName = document["userName"]!.GetValue<string>();
         var person = Person.Of(document, derive: !account.RequireNames);
-        if (person.Email is null)
+        if (person.Email is null && (account.RequireEmail || account.RestrictDomains))
         {
             return ScimError.InvalidValue(
                 $"'{userName}' has no email address: userName is not an address and emails holds none. " +
                 "Map the user's email to userName or to emails (type work) in the IdP.");
         }
-        if (account.RestrictDomains && (current is null || !string.Equals(current.Email, person.Email, StringComparison.OrdinalIgnoreCase))
+        if (account.RestrictDomains && person.Email is not null && (current is null || !string.Equals(current.Email, person.Email, StringComparison.OrdinalIgnoreCase))
             && !account.EmailDomains.Contains(Person.DomainOf(person.Email), StringComparer.OrdinalIgnoreCase))
         {
             return ScimError.InvalidValue(person.Email == userName

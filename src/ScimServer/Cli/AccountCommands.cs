@@ -63,24 +63,28 @@ internal static class AccountCommands
         return 0;
     }
 
-    /// <summary><c>account policy &lt;account&gt; [--restrict-domains on|off] [--require-names on|off]</c>: rule 6's identity policy.</summary>
+    /// <summary><c>account policy &lt;account&gt; [--restrict-domains on|off] [--require-names on|off] [--require-email on|off]</c>: rule 6's identity policy.</summary>
     public static async Task<int> PolicyAsync(ScimDbContext db, string reference, string[] args, CancellationToken ct)
     {
         if (await FindAccountAsync(db, reference, ct) is not { } account)
         {
             return 2;
         }
-        var before = (account.RestrictDomains, account.RequireNames);
+        var before = (account.RestrictDomains, account.RequireNames, account.RequireEmail);
         account.RestrictDomains = OnOff(args, "--restrict-domains") ?? account.RestrictDomains;
         account.RequireNames = OnOff(args, "--require-names") ?? account.RequireNames;
+        account.RequireEmail = OnOff(args, "--require-email") ?? account.RequireEmail;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await AuditCommands.RecordAsync(db, account.Id, "cli.account.policy", "Account", account.Id, null,
-            AuditDiff.Of(("restrictDomains", before.RestrictDomains, account.RestrictDomains), ("requireNames", before.RequireNames, account.RequireNames)), ct);
+            AuditDiff.Of(("restrictDomains", before.RestrictDomains, account.RestrictDomains), ("requireNames", before.RequireNames, account.RequireNames),
+                ("requireEmail", before.RequireEmail, account.RequireEmail)), ct);
         await transaction.CommitAsync(ct);
-        Console.WriteLine($"restrictDomains={(account.RestrictDomains ? "on" : "off")} requireNames={(account.RequireNames ? "on" : "off")}");
+        Console.WriteLine($"restrictDomains={OnOff(account.RestrictDomains)} requireNames={OnOff(account.RequireNames)} requireEmail={OnOff(account.RequireEmail)}");
         return 0;
     }
+
+    private static string OnOff(bool value) => value ? "on" : "off";
 
     private static bool? OnOff(string[] args, string name) => Option(args, name) switch
     {

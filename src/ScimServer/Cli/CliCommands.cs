@@ -22,9 +22,10 @@ public static class CliCommands
                                                 create an account; prints its id (the first product is the default)
           account sso <account id|name> [--idp Okta|EntraId|OneLogin|Other] [--status NotConfigured|Configured|Active]
                       [--require-sso on|off]    change SSO; Require SSO is refused while an Admin could be locked out
-          account policy <account id|name> [--restrict-domains on|off] [--require-names on|off]
-                                                who the IdPs may provision: only emails in verified domains, and
-                                                only users with a first and last name from the IdP (both off by default)
+          account policy <account id|name> [--restrict-domains on|off] [--require-names on|off] [--require-email on|off]
+                                                who the IdPs may provision: only emails in verified domains, only
+                                                users with a first and last name from the IdP, only users with an
+                                                email of their own (all off by default)
           account renew <account id|name> [--credits N]
                                                 start a new contract year: usage back to zero, optionally a new pool
           operator create <user name> [--account <account id|name>]

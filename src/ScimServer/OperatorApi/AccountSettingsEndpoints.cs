@@ -14,7 +14,7 @@ public static class AccountSettingsEndpoints
 {
     public sealed record SsoBody(IdentityProviderKind? Idp, SsoStatus? Status, bool? RequireSso);
 
-    public sealed record IdentityPolicyBody(bool? RestrictDomains, bool? RequireNames);
+    public sealed record IdentityPolicyBody(bool? RestrictDomains, bool? RequireNames, bool? RequireEmail);
 
     public static RouteGroupBuilder MapAccountSettings(this RouteGroupBuilder account)
     {
@@ -32,16 +32,20 @@ public static class AccountSettingsEndpoints
         ApiProblem.Answer(await unit.RunAsync(async token =>
         {
             var account = await db.Accounts.SingleAsync(a => a.Id == accountId, token);
-            var before = (account.RestrictDomains, account.RequireNames);
+            var before = (account.RestrictDomains, account.RequireNames, account.RequireEmail);
             account.RestrictDomains = body.RestrictDomains ?? account.RestrictDomains;
             account.RequireNames = body.RequireNames ?? account.RequireNames;
+            account.RequireEmail = body.RequireEmail ?? account.RequireEmail;
             await db.SaveChangesAsync(token);
             audit.About("Account", accountId, null);
-            audit.Record(AuditDiff.Of(("restrictDomains", before.RestrictDomains, account.RestrictDomains), ("requireNames", before.RequireNames, account.RequireNames)));
+            audit.Record(AuditDiff.Of(
+                ("restrictDomains", before.RestrictDomains, account.RestrictDomains),
+                ("requireNames", before.RequireNames, account.RequireNames),
+                ("requireEmail", before.RequireEmail, account.RequireEmail)));
             return Result<object>.Ok(PolicyView(account));
         }, ct));
 
-    private static object PolicyView(Account a) => new { restrictDomains = a.RestrictDomains, requireNames = a.RequireNames, domains = a.EmailDomains };
+    private static object PolicyView(Account a) => new { restrictDomains = a.RestrictDomains, requireNames = a.RequireNames, requireEmail = a.RequireEmail, domains = a.EmailDomains };
 
     internal static IResult GetSso(HttpContext context) => Results.Ok(View(AccountScopeFilter.Account(context)));
 

@@ -102,7 +102,6 @@ public sealed class WriteUnit(ScimDbContext db, Audit.AuditTrail audit, ILogger<
     private static string UniqueDetail(PostgresException e) => e.ConstraintName switch
     {
         "ux_users_account_user_name" => "Another user of this account already has this userName (compared case-insensitively).",
-        "ux_users_account_email" => "Another user of this account already has this email address (compared case-insensitively).",
         _ => "The value conflicts with an existing resource.",
     };
 

@@ -9,7 +9,7 @@ namespace ScimServer.Users;
 /// SCIM itself requires neither (userName is any unique string, RFC 7643 §4.1.1), so they are read from where
 /// clients put them, and names an IdP leaves out are derived.
 /// </summary>
-/// <param name="NamesFrom">Where missing names were derived from ("name.formatted", "displayName", "email"), or null when the IdP sent both.</param>
+/// <param name="NamesFrom">Where missing names were derived from ("name.formatted", "displayName", "email", "userName"), or null when the IdP sent both.</param>
 internal sealed partial record Person(string? Email, string? GivenName, string? FamilyName, string? NamesFrom)
 {
     /// <summary>Email: userName when it is an address, else the primary, the work, then the first address of <c>emails</c>.</summary>
@@ -38,21 +38,22 @@ internal sealed partial record Person(string? Email, string? GivenName, string? 
         {
             return new Person(email, given, family, null);
         }
-        var sources = new (string From, string? Text, bool IsEmail)[]
+        // Display names split at spaces; an email's local part and a userName at . _ - + as well (jane.q.doe).
+        var sources = new (string From, string? Text, bool Identifier)[]
         {
             ("name.formatted", Present(document["name"]?["formatted"]), false),
             ("displayName", Present(document["displayName"]), false),
             ("email", email?[..email.LastIndexOf('@')], true),
-            ("userName", Present(document["userName"]), false),
+            ("userName", Present(document["userName"]), true),
         };
-        foreach (var (from, text, isEmail) in sources)
+        foreach (var (from, text, identifier) in sources)
         {
-            var words = text is null ? [] : (isEmail ? EmailSeparators() : Whitespace()).Split(text).Where(w => w.Length > 0).ToArray();
+            var words = text is null ? [] : (identifier ? IdentifierSeparators() : Whitespace()).Split(text).Where(w => w.Length > 0).ToArray();
             if (words.Length == 0)
             {
                 continue;
             }
-            if (isEmail)
+            if (identifier)
             {
                 words = words.Select(w => char.ToUpperInvariant(w[0]) + w[1..]).ToArray();
             }
@@ -80,5 +81,5 @@ internal sealed partial record Person(string? Email, string? GivenName, string? 
     private static partial Regex Whitespace();
 
     [GeneratedRegex(@"[._\-+\s]+")]
-    private static partial Regex EmailSeparators();
+    private static partial Regex IdentifierSeparators();
 }

@@ -31,7 +31,7 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
             return assignment.Error;
         }
         var (role, product, limit, person) = assignment.Value;
-        if (await EmailTakenAsync(user, person.Email!, ct) is { } clash)
+        if (account.RequireEmail && await EmailTakenAsync(user, person.Email!, ct) is { } clash)
         {
             return clash;
         }
@@ -83,8 +83,9 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
     }
 
     /// <summary>
-    /// Each person's email is unique among the account's live users, whichever attribute it came from: a userName
-    /// that is another user's email is the same clash as two users with one work address.
+    /// With the policy requireEmail, each person's email is unique among the account's live users, whichever
+    /// attribute it came from: a userName that is another user's email is the same clash as two users with one
+    /// work address. The advisory lock makes two concurrent writes of one email queue, so the second sees the first.
     /// </summary>
     private async Task<ScimError?> EmailTakenAsync(User user, string email, CancellationToken ct)
     {
@@ -93,6 +94,7 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
             return null;
         }
         var lower = email.ToLowerInvariant();
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"user-email:" + user.AccountId + ":" + lower}, 0))", ct);
         var other = await db.Users.AsNoTracking()
             .Where(u => u.AccountId == user.AccountId && u.Id != user.Id && u.DeletedAt == null && u.Email!.ToLower() == lower)
             .Select(u => new { u.Id, u.UserName })
