@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
@@ -166,5 +168,42 @@ public sealed class ProbedDefectsTests(ScimFixture fixture)
         var text = await File.ReadAllTextAsync(log);
         Assert.Contains("ux_users_account_user_name", text);
         Assert.DoesNotContain(marker, text);
+    }
+
+    [Fact]
+    public async Task ARacedDuplicate_IsA409_LoggedAsInformationWithoutAStack()
+    {
+        var capture = new CapturingLogger();
+        await using var app = new ScimApp(fixture.ConnectionString);
+        using var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(capture).SetMinimumLevel(LogLevel.Information)));
+        var account = await fixture.NewAccountAsync(app);
+        var client = logged.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", account.Token);
+        var scim = new ScimClient(client);
+        // Parallel creates of one userName: all pass the pre-check, one wins, the others meet the unique index.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => scim.PostAsync("/Users", """{"userName":"race.once@example.com"}""")));
+        Assert.Equal(1, answers.Count(a => a.Status == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.Created), a => a.AssertError(HttpStatusCode.Conflict, "uniqueness"));
+        Assert.DoesNotContain(capture.Entries, e => e.Level >= LogLevel.Error);
+        Assert.DoesNotContain(capture.Entries, e => e.HasException);
+        Assert.DoesNotContain(capture.Entries, e => e.Message.Contains("race.once", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private sealed class CapturingLogger : ILoggerProvider, ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Message, bool HasException)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Enqueue((logLevel, formatter(state, exception), exception is not null));
+
+        public void Dispose()
+        {
+        }
     }
 }
