@@ -11,4 +11,10 @@ public sealed class Product
 
     public required string Name { get; set; }
     public int Seats { get; set; }
+
+    /// <summary>
+    /// Seats taken: the active, non-Viewer, live users of the product. Maintained by <see cref="UserPolicy"/> in
+    /// the write's transaction (never set by hand); <c>seats verify</c> recounts it.
+    /// </summary>
+    public int SeatsUsed { get; set; }
 }

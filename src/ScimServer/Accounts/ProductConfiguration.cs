@@ -13,5 +13,6 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         builder.Property(p => p.Code).HasColumnName("code");
         builder.Property(p => p.Name).HasColumnName("name");
         builder.Property(p => p.Seats).HasColumnName("seats");
+        builder.Property(p => p.SeatsUsed).HasColumnName("seats_used");
     }
 }

@@ -8,15 +8,49 @@ public sealed record ProductSeats(Guid Id, string Code, string Name, int Purchas
 {
     public int Left => Math.Max(0, Purchased - Used);
 
-    /// <summary>One grouped query over the seat-taking users (the partial index ix_users_seats).</summary>
-    public static async Task<List<ProductSeats>> OfAccountAsync(ScimDbContext db, Guid accountId, CancellationToken ct)
+    /// <summary>The account's products with their seat counters: one statement over a handful of rows.</summary>
+    public static async Task<List<ProductSeats>> OfAccountAsync(ScimDbContext db, Guid accountId, CancellationToken ct) =>
+        await db.Products.AsNoTracking().Where(p => p.AccountId == accountId).OrderBy(p => p.Code)
+            .Select(p => new ProductSeats(p.Id, p.Code, p.Name, p.Seats, p.SeatsUsed))
+            .ToListAsync(ct);
+}
+
+/// <summary>A product whose counter disagrees with a recount of its users.</summary>
+public sealed record SeatDrift(Guid AccountId, Guid ProductId, string Code, int Recorded, int Counted);
+
+/// <summary>
+/// Recounts seats from the users (the partial index ix_users_seats serves it) and compares with the counters:
+/// the check behind <c>seats verify</c>. Repair sets each drifted counter to its recount under the product lock.
+/// </summary>
+public static class SeatAudit
+{
+    /// <summary>Every product of the account (all accounts when null) whose counter differs from its recount.</summary>
+    public static Task<List<SeatDrift>> DriftAsync(ScimDbContext db, Guid? accountId, CancellationToken ct) =>
+        db.Database.SqlQuery<SeatDrift>($"""
+            SELECT p.account_id AS "AccountId", p.id AS "ProductId", p.code AS "Code", p.seats_used AS "Recorded",
+                   (SELECT count(*)::int FROM users u
+                    WHERE u.product_id = p.id AND u.active AND u.deleted_at IS NULL AND u.role <> 'Viewer') AS "Counted"
+            FROM products p
+            WHERE ({accountId}::uuid IS NULL OR p.account_id = {accountId})
+              AND p.seats_used <> (SELECT count(*) FROM users u
+                                   WHERE u.product_id = p.id AND u.active AND u.deleted_at IS NULL AND u.role <> 'Viewer')
+            ORDER BY p.account_id, p.code
+            """).ToListAsync(ct);
+
+    /// <summary>Sets the drifted counters to their recount; each product row is locked so no grant interleaves.</summary>
+    public static async Task<List<SeatDrift>> RepairAsync(ScimDbContext db, Guid? accountId, CancellationToken ct)
     {
-        var used = await db.Users
-            .Where(u => u.AccountId == accountId && u.Active && u.DeletedAt == null && u.Role != UserRole.Viewer && u.ProductId != null)
-            .GroupBy(u => u.ProductId!.Value)
-            .Select(g => new { Product = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Product, g => g.Count, ct);
-        var products = await db.Products.AsNoTracking().Where(p => p.AccountId == accountId).OrderBy(p => p.Code).ToListAsync(ct);
-        return products.Select(p => new ProductSeats(p.Id, p.Code, p.Name, p.Seats, used.GetValueOrDefault(p.Id))).ToList();
+        var drift = await DriftAsync(db, accountId, ct);
+        foreach (var product in drift)
+        {
+            // Lock first, recount in the next statement: its snapshot then includes every grant committed before.
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM products WHERE id = {product.ProductId} FOR UPDATE", ct);
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE products p SET seats_used = (SELECT count(*) FROM users u
+                    WHERE u.product_id = p.id AND u.active AND u.deleted_at IS NULL AND u.role <> 'Viewer')
+                WHERE p.id = {product.ProductId}
+                """, ct);
+        }
+        return drift;
     }
 }

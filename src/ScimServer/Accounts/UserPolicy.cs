@@ -100,7 +100,7 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
         }
         if (TakesSeat(after) && !(before is not null && TakesSeat(before) && before.ProductId == after.ProductId))
         {
-            var seatError = await CheckSeatAsync(userId, after.ProductId!.Value, ct);
+            var seatError = await CheckSeatAsync(after.ProductId!.Value, ct);
             if (seatError is not null)
             {
                 return seatError;
@@ -120,18 +120,39 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
         return null;
     }
 
-    private bool TakesSeat(UserState state) =>
-        state.Active && !state.Deleted && state.ProductId is not null && state.Role != UserRole.Viewer;
-
-    private async Task<ScimError?> CheckSeatAsync(Guid userId, Guid productId, CancellationToken ct)
+    /// <summary>
+    /// Moves the seat counters for a write the rules allowed: the product the user held a seat of gives it back,
+    /// the product they now hold one of takes it. Called last, once nothing can refuse the write any more, in its
+    /// transaction; the taken product's row is already locked by the seat check.
+    /// </summary>
+    public async Task CountSeatsAsync(UserState? before, UserState after, CancellationToken ct)
     {
-        // The product row lock serialises seat grants for this product across transactions and processes;
-        // the count after it sees every grant committed before.
+        var held = before is not null && SeatRule.TakesSeat(before) ? before.ProductId : null;
+        var holds = SeatRule.TakesSeat(after) ? after.ProductId : null;
+        if (held == holds)
+        {
+            return;
+        }
+        if (held is { } freed)
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE products SET seats_used = seats_used - 1 WHERE id = {freed}", ct);
+        }
+        if (holds is { } taken)
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE products SET seats_used = seats_used + 1 WHERE id = {taken}", ct);
+        }
+    }
+
+    private static bool TakesSeat(UserState state) => SeatRule.TakesSeat(state);
+
+    private async Task<ScimError?> CheckSeatAsync(Guid productId, CancellationToken ct)
+    {
+        // The product row lock serialises seat grants for this product across transactions and processes; the
+        // counter under it includes every grant committed before. One row, whatever the number of users.
         var product = await db.Products.FromSql($"SELECT * FROM products WHERE id = {productId} FOR UPDATE").AsNoTracking().SingleAsync(ct);
-        var used = await db.Users.CountAsync(u => u.ProductId == productId && u.Id != userId && u.Active && u.DeletedAt == null && u.Role != UserRole.Viewer, ct);
-        return used < product.Seats
+        return product.SeatsUsed < product.Seats
             ? null
-            : Forbidden($"No free seat on product '{product.Name}' ({product.Code}): {used} of {product.Seats} seats in use. " +
+            : Forbidden($"No free seat on product '{product.Name}' ({product.Code}): {product.SeatsUsed} of {product.Seats} seats in use. " +
                         "Deactivate a user of this product or add seats to the contract, then retry.");
     }
 

@@ -94,6 +94,35 @@ internal static class AccountCommands
         _ => throw Bad($"{name}: on or off"),
     };
 
+    /// <summary><c>seats verify [--account X] [--repair]</c>: counters against a recount; exit 3 on unrepaired drift.</summary>
+    public static async Task<int> VerifySeatsAsync(ScimDbContext db, string[] args, CancellationToken ct)
+    {
+        Guid? accountId = null;
+        if (Option(args, "--account") is { } reference)
+        {
+            if (await FindAccountAsync(db, reference, ct) is not { } account)
+            {
+                return 2;
+            }
+            accountId = account.Id;
+        }
+        var repair = args.Contains("--repair");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var drift = repair ? await SeatAudit.RepairAsync(db, accountId, ct) : await SeatAudit.DriftAsync(db, accountId, ct);
+        foreach (var group in repair ? drift.GroupBy(d => d.AccountId) : [])
+        {
+            await AuditCommands.RecordAsync(db, group.Key, "cli.seats.repair", "Account", group.Key, null,
+                AuditDiff.Of(group.Select(d => ($"seatsUsed:{d.Code}", (object?)d.Recorded, (object?)d.Counted)).ToArray()), ct);
+        }
+        await transaction.CommitAsync(ct);
+        foreach (var d in drift)
+        {
+            Console.WriteLine($"account={d.AccountId} product={d.Code} recorded={d.Recorded} counted={d.Counted}{(repair ? " repaired" : "")}");
+        }
+        Console.Error.WriteLine(drift.Count == 0 ? "Seat counters agree with a recount." : $"{drift.Count} product(s) drifted{(repair ? "; repaired" : "")}.");
+        return drift.Count == 0 || repair ? 0 : 3;
+    }
+
     /// <summary><c>account renew &lt;account&gt; [--credits N]</c>: a new contract year for the credit pool.</summary>
     public static async Task<int> RenewAsync(ScimDbContext db, string reference, string[] args, CancellationToken ct)
     {

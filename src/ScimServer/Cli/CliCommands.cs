@@ -34,6 +34,9 @@ public static class CliCommands
           token create <account id|name> [--name <label>] [--expires-days <n>]
                                                 mint a SCIM token; prints only the token
           token revoke <token id>               revoke a token at once, on every server process
+          seats verify [--account <account id|name>] [--repair]
+                                                recount every product's seats and compare with the counters
+                                                (exit 3 on drift unless --repair set them right)
           audit verify [--account <id|name|server>] [--file <archive.jsonl>]
                                                 check the hash chains (exit 3 when one is broken)
           audit export --account <id|name|server> [--format jsonl|csv] [--from yyyy-MM-dd] [--to yyyy-MM-dd]
@@ -43,7 +46,7 @@ public static class CliCommands
           db stop                               stop the project-local PostgreSQL
         """;
 
-    private static readonly HashSet<string> Commands = ["migrate", "account", "token", "operator", "audit", "db", "help", "--help"];
+    private static readonly HashSet<string> Commands = ["migrate", "account", "token", "operator", "audit", "seats", "db", "help", "--help"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -89,6 +92,8 @@ public static class CliCommands
                     return 0;
                 case ["account", "sso", var accountRef, ..]:
                     return await WithDatabase(host, ct, db => AccountCommands.SsoAsync(db, accountRef, args, ct));
+                case ["seats", "verify", ..]:
+                    return await WithDatabase(host, ct, db => AccountCommands.VerifySeatsAsync(db, args, ct));
                 case ["account", "policy", var accountRef, ..]:
                     return await WithDatabase(host, ct, db => AccountCommands.PolicyAsync(db, accountRef, args, ct));
                 case ["account", "renew", var accountRef, ..]:

@@ -25,7 +25,26 @@ public static partial class AccountEndpoints
         api.MapPost("/accounts", CreateAccount).WithName("CreateAccount").AddEndpointFilter(StaffOnly);
         account.MapGet("/", GetAccount).WithName("GetAccount");
         account.MapPatch("/", UpdateAccount).WithName("UpdateAccount").AddEndpointFilter(StaffOnly);
+        account.MapGet("/seats/verify", VerifySeats).WithName("VerifySeats");
+        account.MapPost("/seats/repair", RepairSeats).WithName("RepairSeats").AddEndpointFilter(StaffOnly);
     }
+
+    /// <summary>Recounts every product's seats from the users and reports any counter that disagrees.</summary>
+    internal static async Task<IResult> VerifySeats(Guid accountId, ScimDbContext db, CancellationToken ct)
+    {
+        var drift = await SeatAudit.DriftAsync(db, accountId, ct);
+        return Results.Ok(new { intact = drift.Count == 0, drift = drift.Select(d => new { product = d.Code, recorded = d.Recorded, counted = d.Counted }) });
+    }
+
+    /// <summary>Sets drifted counters to their recount (staff only; audited with the figures).</summary>
+    internal static async Task<IResult> RepairSeats(Guid accountId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ApiProblem.Answer(await unit.RunAsync(async token =>
+        {
+            var repaired = await SeatAudit.RepairAsync(db, accountId, token);
+            audit.About("Account", accountId, null);
+            audit.Record(AuditDiff.Of(repaired.Select(d => ($"seatsUsed:{d.Code}", (object?)d.Recorded, (object?)d.Counted)).ToArray()));
+            return Result<object>.Ok(new { repaired = repaired.Select(d => new { product = d.Code, recorded = d.Recorded, counted = d.Counted }) });
+        }, ct));
 
     /// <summary>Refuses account Admins: the contract is changed by provider staff.</summary>
     public static async ValueTask<object?> StaffOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
@@ -102,7 +121,6 @@ public static partial class AccountEndpoints
         {
             return new ScimError(409, "viewersActive", "Active Viewers would lose their access; change them to User or deactivate them before removing Viewer access.");
         }
-        var seats = before.Products.ToDictionary(p => p.Code, StringComparer.OrdinalIgnoreCase);
         Product? firstListed = null;
         foreach (var item in body.Products ?? [])
         {
@@ -117,9 +135,10 @@ public static partial class AccountEndpoints
                 product = new Product { Id = Guid.CreateVersion7(), AccountId = account.Id, Code = code, Name = item.Name ?? char.ToUpperInvariant(code[0]) + code[1..] };
                 db.Products.Add(product);
             }
-            else if (seats.TryGetValue(code, out var current) && item.Seats < current.Used)
+            else if (item.Seats < product.SeatsUsed)
             {
-                return new ScimError(409, "seatsInUse", $"Product '{code}' has {current.Used} seats in use; it cannot drop to {item.Seats}. Deactivate users or move them to another product first.");
+                // The counter of the locked row: no grant can slip in between this check and the commit.
+                return new ScimError(409, "seatsInUse", $"Product '{code}' has {product.SeatsUsed} seats in use; it cannot drop to {item.Seats}. Deactivate users or move them to another product first.");
             }
             product.Seats = item.Seats;
             product.Name = item.Name ?? product.Name;

@@ -51,6 +51,8 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
         {
             return credits.Error;
         }
+        // Nothing refuses the write from here on: the seat counters move with it, in its transaction.
+        await policy.CountSeatsAsync(before, after, ct);
         UserResource.SetCreditLimit(doc, credits.Value);
         UserResource.Store(user, doc);
         var changes = AuditDiff.Between(previous, doc) ?? [];
