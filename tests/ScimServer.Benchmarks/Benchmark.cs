@@ -32,6 +32,14 @@ internal static class BenchmarkProgram
         }
         try
         {
+            if (args.Contains("creates"))
+            {
+                // --scenario creates [--sizes 10000,1000000]: create cost as the account grows, against a raw INSERT.
+                var index = Array.IndexOf(args, "--sizes");
+                var sizes = (index >= 0 ? args[index + 1] : "10000,1000000").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+                await CreateScaling.RunAsync(connection, sizes, iterations);
+                return;
+            }
             await using var app = new BenchmarkApp(connection);
             var account = Guid.CreateVersion7();
             string token;
@@ -125,14 +133,17 @@ internal static class BenchmarkProgram
             foreach (var sql in new[]
             {
                 """
-                INSERT INTO users (id, account_id, user_name, external_id, display_name, email_values, data, created, last_modified)
-                SELECT gen_random_uuid(), $1, 'user-' || i || '@example.com', 'ext-' || i, 'User ' || i, ARRAY['user-' || i || '@example.com'],
+                INSERT INTO users (id, account_id, user_name, email, given_name, family_name, product_id, external_id, display_name, email_values, data, created, last_modified)
+                SELECT gen_random_uuid(), $1, 'user-' || i || '@example.com', 'user-' || i || '@example.com', 'User', i::text,
+                       (SELECT default_product_id FROM accounts WHERE id = $1), 'ext-' || i, 'User ' || i, ARRAY['user-' || i || '@example.com'],
                        jsonb_build_object('userName', 'user-' || i || '@example.com', 'externalId', 'ext-' || i, 'displayName', 'User ' || i,
                                           'active', true, 'name', jsonb_build_object('givenName', 'User', 'familyName', i::text),
                                           'emails', jsonb_build_array(jsonb_build_object('value', 'user-' || i || '@example.com', 'type', 'work', 'primary', true))),
                        now(), now()
                 FROM generate_series(1, $2) AS i
                 """,
+                // Every seeded user holds a seat, as in a real tenant; the counter follows.
+                "UPDATE products SET seats_used = $2 WHERE account_id = $1",
                 "INSERT INTO groups (id, account_id, display_name, data, created, last_modified) VALUES ($3, $1, 'small', '{\"displayName\":\"small\"}', now(), now()), ($4, $1, 'large', '{\"displayName\":\"large\"}', now(), now())",
                 "INSERT INTO group_members (group_id, member_id, member_type, account_id) SELECT $3, id, 'User', $1 FROM users WHERE account_id = $1 ORDER BY id LIMIT 10",
                 "INSERT INTO group_members (group_id, member_id, member_type, account_id) SELECT $4, id, 'User', $1 FROM users WHERE account_id = $1",
