@@ -3,9 +3,11 @@ using System.Globalization;
 
 namespace ScimServer.Benchmarks;
 
-/// <summary>Runs an operation a number of times after a warm-up and reports latency percentiles.</summary>
+/// <summary>Runs an operation a number of times after a warm-up and reports latency percentiles and SQL statements per call.</summary>
 internal static class Measurement
 {
+    private static readonly StatementCounter Statements = new();
+
     public static async Task<string> RunAsync(string name, int iterations, Func<int, Task> operation)
     {
         for (var i = 0; i < Math.Min(20, iterations); i++)
@@ -13,16 +15,18 @@ internal static class Measurement
             await operation(i);
         }
         var samples = new double[iterations];
+        Statements.Reset();
         for (var i = 0; i < iterations; i++)
         {
             var watch = Stopwatch.StartNew();
             await operation(i);
             samples[i] = watch.Elapsed.TotalMilliseconds;
         }
+        var perCall = Statements.Count / (double)iterations;
         Array.Sort(samples);
-        return string.Format(CultureInfo.InvariantCulture, "{0,-58} {1,8:F2} {2,8:F2} {3,8:F2} {4,7}",
-            name, samples[iterations / 2], samples[(int)(iterations * 0.95)], samples.Average(), iterations);
+        return string.Format(CultureInfo.InvariantCulture, "{0,-58} {1,8:F2} {2,8:F2} {3,8:F2} {4,7} {5,6:F1}",
+            name, samples[iterations / 2], samples[(int)(iterations * 0.95)], samples.Average(), iterations, perCall);
     }
 
-    public const string Header = "operation                                                   p50 ms   p95 ms  mean ms       n";
+    public const string Header = "operation                                                   p50 ms   p95 ms  mean ms       n  stmts";
 }

@@ -76,6 +76,8 @@ public static class ScimApplication
         // Outside the exception handler, so a 500 or 503 it writes is recorded too.
         app.UseAuditTrail();
         app.UseExceptionHandler();
+        // Inside the exception handler (an unreachable database is a 503), before authentication (the token lookup shares it).
+        app.UseRequestConnection();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -6,8 +6,14 @@ using ScimServer.Users;
 
 namespace ScimServer.Persistence;
 
-public sealed class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(options)
+public sealed class ScimDbContext : DbContext
 {
+    public ScimDbContext(DbContextOptions<ScimDbContext> options)
+        : base(options) =>
+        // A failed unit of work is retried as a whole (WriteUnit), never resumed: a savepoint around every
+        // SaveChanges inside its transaction would only cost two round trips.
+        Database.AutoSavepointsEnabled = false;
+
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<ScimToken> ScimTokens => Set<ScimToken>();
     public DbSet<Product> Products => Set<Product>();
