@@ -98,7 +98,7 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
         {
             return Forbidden("Viewer access is not part of this account's contract; give the user the User role, or add Viewer access to the contract.");
         }
-        if (TakesSeat(after) && !(before is not null && TakesSeat(before) && before.ProductId == after.ProductId))
+        if (SeatRule.TakesSeat(after) && !(before is not null && SeatRule.TakesSeat(before) && before.ProductId == after.ProductId))
         {
             var seatError = await CheckSeatAsync(after.ProductId!.Value, ct);
             if (seatError is not null)
@@ -142,8 +142,6 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
             await db.Database.ExecuteSqlAsync($"UPDATE products SET seats_used = seats_used + 1 WHERE id = {taken}", ct);
         }
     }
-
-    private static bool TakesSeat(UserState state) => SeatRule.TakesSeat(state);
 
     private async Task<ScimError?> CheckSeatAsync(Guid productId, CancellationToken ct)
     {
