@@ -61,18 +61,21 @@ internal static class BenchmarkProgram
 
             Console.WriteLine($"ScimServer benchmark: {users:N0} users, {Environment.ProcessorCount} cores, PostgreSQL {(local is null ? "from SCIM_BENCH_CONNECTION" : "local cluster")}");
             Console.WriteLine(Measurement.Header);
-            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName eq (Okta/Entra match)", iterations,
-                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}")));
+            var userNameEq = await Measurement.RunAsync("GET /Users?filter=userName eq (Okta/Entra match)", iterations,
+                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}"));
+            Console.WriteLine(userNameEq);
             Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=externalId eq", iterations,
                 _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"externalId eq \"ext-{User()}\"")}")));
             Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=emails.value eq", iterations,
                 _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"emails.value eq \"user-{User()}@example.com\"")}")));
             Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName sw (trigram index)", iterations,
                 _ => Get(client, $"/scim/v2/Users?count=10&filter={Uri.EscapeDataString($"userName sw \"user-{User()}@\"")}")));
-            Console.WriteLine(await Measurement.RunAsync("GET /Users/{id}", iterations,
-                i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}")));
-            Console.WriteLine(await Measurement.RunAsync("GET /Users?startIndex=..&count=100 (one page)", Math.Max(20, iterations / 10),
-                i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}")));
+            var getById = await Measurement.RunAsync("GET /Users/{id}", iterations,
+                i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}"));
+            Console.WriteLine(getById);
+            var page = await Measurement.RunAsync("GET /Users?startIndex=..&count=100 (one page)", Math.Max(20, iterations / 10),
+                i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}"));
+            Console.WriteLine(page);
             Console.WriteLine(await Measurement.RunAsync("GET /Groups?filter=displayName eq&excludedAttributes=members", iterations,
                 _ => Get(client, $"/scim/v2/Groups?excludedAttributes=members&filter={Uri.EscapeDataString("displayName eq \"large\"")}")));
             foreach (var (name, group) in new[] { ("10 members", small), ($"{users:N0} members", large) })
@@ -84,9 +87,27 @@ internal static class BenchmarkProgram
             }
             Console.WriteLine(await Measurement.RunAsync("POST /Users (create)", iterations,
                 i => Send(client, HttpMethod.Post, "/scim/v2/Users", $$$"""{"userName":"new-{{{Guid.NewGuid():N}}}@example.com","name":{"givenName":"N","familyName":"U"}}""", HttpStatusCode.Created)));
-            Console.WriteLine(await Measurement.RunAsync("PATCH /Users/{id} replace active (deactivate)", iterations,
+            var patchActive = await Measurement.RunAsync("PATCH /Users/{id} replace active (deactivate)", iterations,
                 i => Send(client, HttpMethod.Patch, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}",
-                    $$$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":{{{(i % 2 == 0 ? "false" : "true")}}}}]}""", HttpStatusCode.OK)));
+                    $$$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":{{{(i % 2 == 0 ? "false" : "true")}}}}]}""", HttpStatusCode.OK));
+            Console.WriteLine(patchActive);
+
+            // The same SQL through raw Npgsql, same database, same run: the ceiling, and what the server adds to it.
+            await using var source = NpgsqlDataSource.Create(connection);
+            var ceiling = new Ceiling(source, token);
+            Console.WriteLine();
+            Console.WriteLine("ceiling (raw Npgsql, same SQL, no HTTP/EF), 1 connection                 p50 ms   p95 ms  mean ms       n  stmts   server/ceiling");
+            foreach (var (name, server, run) in new (string, Measurement.Figures, Func<int, Task>)[]
+            {
+                ("ceiling userName eq", userNameEq, _ => ceiling.UserNameEqAsync($"USER-{User()}@example.com")),
+                ("ceiling GET by id", getById, i => ceiling.GetByIdAsync(newcomers[i % newcomers.Count])),
+                ("ceiling page of 100", page, i => ceiling.PageAsync(1 + (i * 100 % 10_000))),
+                ("ceiling PATCH active", patchActive, i => ceiling.PatchActiveAsync(newcomers[i % newcomers.Count], i % 2 != 0)),
+            })
+            {
+                var raw = await Measurement.RunAsync(name, name.Contains("page", StringComparison.Ordinal) ? Math.Max(20, iterations / 10) : iterations, run);
+                Console.WriteLine($"{raw}   {raw.Mean / server.Mean:F3}");
+            }
         }
         finally
         {

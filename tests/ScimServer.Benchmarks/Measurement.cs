@@ -8,7 +8,13 @@ internal static class Measurement
 {
     private static readonly StatementCounter Statements = new();
 
-    public static async Task<string> RunAsync(string name, int iterations, Func<int, Task> operation)
+    /// <summary>One operation's figures; printed as a row of the table.</summary>
+    public sealed record Figures(string Line, double Mean)
+    {
+        public override string ToString() => Line;
+    }
+
+    public static async Task<Figures> RunAsync(string name, int iterations, Func<int, Task> operation)
     {
         for (var i = 0; i < Math.Min(20, iterations); i++)
         {
@@ -24,8 +30,8 @@ internal static class Measurement
         }
         var perCall = Statements.Count / (double)iterations;
         Array.Sort(samples);
-        return string.Format(CultureInfo.InvariantCulture, "{0,-58} {1,8:F2} {2,8:F2} {3,8:F2} {4,7} {5,6:F1}",
-            name, samples[iterations / 2], samples[(int)(iterations * 0.95)], samples.Average(), iterations, perCall);
+        return new Figures(string.Format(CultureInfo.InvariantCulture, "{0,-58} {1,8:F2} {2,8:F2} {3,8:F2} {4,7} {5,6:F1}",
+            name, samples[iterations / 2], samples[(int)(iterations * 0.95)], samples.Average(), iterations, perCall), samples.Average());
     }
 
     public const string Header = "operation                                                   p50 ms   p95 ms  mean ms       n  stmts";
