@@ -49,7 +49,8 @@ public sealed class LocalPostgres(string dataDirectory, int port, bool durable =
                 "start",
             ], asRoot, ct);
         }
-        await using var admin = new NpgsqlConnection(ConnectionString("postgres"));
+        // Unpooled: a pooled admin connection would be dead after this cluster was stopped and started again.
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false }.ConnectionString);
         await admin.OpenAsync(ct);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", admin) { Parameters = { new() { Value = database } } };
         if (await exists.ExecuteScalarAsync(ct) is null)
