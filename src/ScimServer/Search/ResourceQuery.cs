@@ -8,7 +8,7 @@ using ScimServer.Protocol.Messages;
 namespace ScimServer.Search;
 
 /// <summary>
-/// Answers a list or search with two SQL statements: a count and one page, both filtered, sorted and paged by
+/// Answers a list or search with one page statement, plus a count only when the page cannot tell the total, all filtered, sorted and paged by
 /// PostgreSQL. Pages are ordered by the sort key and then by id, so walking every page returns each resource
 /// once as long as nothing changes in between.
 /// </summary>
@@ -43,16 +43,9 @@ public sealed class ResourceQuery<T>(ScimDbContext db, string table, IResourceSq
             }
             order = sort.Value + ", r.id";
         }
-        var countParameters = new SqlParameters();
-        var where = Where(accountId, filter, countParameters);
-        // The SQL text holds only our own names and the translator's parameter markers; values are parameters.
-        var countSql = $"SELECT count(*) AS \"Value\" FROM {table} r WHERE {where.Value}";
-        var total = await db.Database
-            .SqlQueryRaw<long>(countSql, countParameters.ToArray())
-            .SingleAsync(ct);
-        if (parameters.Count == 0 || total < parameters.StartIndex)
+        if (parameters.Count == 0)
         {
-            return Result<ListPage<T>>.Ok(new ListPage<T>(total, []));
+            return Result<ListPage<T>>.Ok(new ListPage<T>(await CountAsync(accountId, filter, ct), []));
         }
         var limit = pageParameters.Add(parameters.Count, NpgsqlDbType.Integer);
         var offset = pageParameters.Add(parameters.StartIndex - 1, NpgsqlDbType.Integer);
@@ -61,7 +54,21 @@ public sealed class ResourceQuery<T>(ScimDbContext db, string table, IResourceSq
             .FromSqlRaw(pageSql, pageParameters.ToArray())
             .AsNoTracking()
             .ToListAsync(ct);
+        // A page that is not full and not empty ends the matches, so it tells totalResults exactly; only a full page
+        // or an empty one past the first (the IdP's userName eq lookups are neither) needs the count statement.
+        var total = items.Count > 0 && items.Count < parameters.Count
+            ? parameters.StartIndex - 1 + items.Count
+            : items.Count == 0 && parameters.StartIndex == 1 ? 0 : await CountAsync(accountId, filter, ct);
         return Result<ListPage<T>>.Ok(new ListPage<T>(total, items));
+    }
+
+    private async Task<long> CountAsync(Guid accountId, FilterNode? filter, CancellationToken ct)
+    {
+        var countParameters = new SqlParameters();
+        var where = Where(accountId, filter, countParameters);
+        // The SQL text holds only our own names and the translator's parameter markers; values are parameters.
+        var countSql = $"SELECT count(*) AS \"Value\" FROM {table} r WHERE {where.Value}";
+        return await db.Database.SqlQueryRaw<long>(countSql, countParameters.ToArray()).SingleAsync(ct);
     }
 
     private Result<string> Where(Guid accountId, FilterNode? filter, SqlParameters parameters)
