@@ -210,6 +210,25 @@ public sealed class StandardClientsTests(ScimFixture fixture)
         Assert.Equal("server", displayName["uniqueness"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task AGroupMemberNamedByItsIdAlone_IsAdded()
+    {
+        // Microsoft's validator sends {"op":"add","path":"members","value":"<id>"}.
+        var account = await fixture.NewAccountAsync();
+        var user = await account.Scim.CreateUserAsync("bare@example.com");
+        var group = await account.Scim.CreateGroupAsync("Bare");
+        (await account.Scim.PatchOpsAsync($"/Groups/{group["id"]}", $$"""[{"op":"add","path":"members","value":"{{user["id"]}}"}]"""))
+            .AssertStatus(HttpStatusCode.NoContent);
+        var read = await account.Scim.GetAsync($"/Groups/{group["id"]}");
+        Assert.Equal(user["id"]!.GetValue<string>(), read.Json!["members"]![0]!["value"]!.GetValue<string>());
+        // An id the account does not have is skipped on Okta connections (unknownGroupMembers: Ignore), as any member object is.
+        (await account.Scim.PatchOpsAsync($"/Groups/{group["id"]}", """[{"op":"add","path":"members","value":"string id 1"}]"""))
+            .AssertStatus(HttpStatusCode.NoContent);
+        // Other multi-valued attributes still need objects.
+        (await account.Scim.PatchOpsAsync($"/Users/{user["id"]}", """[{"op":"add","path":"emails","value":"x@example.com"}]"""))
+            .AssertError(HttpStatusCode.BadRequest, "invalidValue");
+    }
+
     [Theory]
     [InlineData("/Users", """{"userName":"LONG"}""", "userName", 256)]
     [InlineData("/Users", """{"userName":"ext@example.com","externalId":"LONG"}""", "externalId", 256)]

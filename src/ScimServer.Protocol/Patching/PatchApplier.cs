@@ -181,8 +181,29 @@ public static class PatchApplier
                     $"'{target.Display}': values of '{target.Attribute.Name}' are added or removed, not replaced through a filter."));
             }
         }
-        var values = ValueNormalizer.Normalize(target.Attribute, value, target.Display) as JsonArray;
+        var values = ValueNormalizer.Normalize(target.Attribute, BareIds(target.Attribute, value), target.Display) as JsonArray;
         context.Deferred.Add(new DeferredOperation(kind, target.Attribute.Name, target.Filter, values));
+    }
+
+    /// <summary>
+    /// A member named by its id alone — <c>"value": "id"</c> or <c>["id1", "id2"]</c>, as Microsoft's SCIM validator
+    /// sends for group members — means <c>{"value": "id"}</c>: an id is the only thing that names a member. Other
+    /// multi-valued attributes still need objects.
+    /// </summary>
+    private static JsonNode? BareIds(AttributeDefinition attribute, JsonNode? value)
+    {
+        if (attribute.ValueSubAttribute is null)
+        {
+            return value;
+        }
+        static JsonNode? Wrap(JsonNode? item) =>
+            item?.GetValueKind() == JsonValueKind.String ? new JsonObject { ["value"] = item.GetValue<string>() } : item?.DeepClone();
+        return value switch
+        {
+            JsonArray array => new JsonArray(array.Select(Wrap).ToArray()),
+            JsonValue => new JsonArray(Wrap(value)),
+            _ => value,
+        };
     }
 
     private static void ApplyWhole(JsonObject container, PatchOperationKind kind, Target target, JsonNode? value)
