@@ -26,16 +26,16 @@ public static class SeatAudit
 {
     /// <summary>Every product of the account (all accounts when null) whose counter differs from its recount.</summary>
     public static Task<List<SeatDrift>> DriftAsync(ScimDbContext db, Guid? accountId, CancellationToken ct) =>
-        db.Database.SqlQuery<SeatDrift>($"""
-            SELECT p.account_id AS "AccountId", p.id AS "ProductId", p.code AS "Code", p.seats_used AS "Recorded",
-                   (SELECT count(*)::int FROM users u
-                    WHERE u.product_id = p.id AND u.active AND u.deleted_at IS NULL AND u.role <> 'Viewer') AS "Counted"
-            FROM products p
-            WHERE ({accountId}::uuid IS NULL OR p.account_id = {accountId})
-              AND p.seats_used <> (SELECT count(*) FROM users u
-                                   WHERE u.product_id = p.id AND u.active AND u.deleted_at IS NULL AND u.role <> 'Viewer')
+        db.Database.SqlQueryRaw<SeatDrift>($$"""
+            SELECT p.account_id AS "AccountId", p.id AS "ProductId", p.code AS "Code", p.seats_used AS "Recorded", c.n AS "Counted"
+            FROM products p CROSS JOIN LATERAL ({{Recount}}) c
+            WHERE (@account IS NULL OR p.account_id = @account) AND p.seats_used <> c.n
             ORDER BY p.account_id, p.code
-            """).ToListAsync(ct);
+            """, new Npgsql.NpgsqlParameter("account", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)accountId ?? DBNull.Value }).ToListAsync(ct);
+
+    /// <summary>The seats taken by the users of product <c>p</c>: <see cref="SeatRule"/> in SQL (the partial index ix_users_seats serves it).</summary>
+    private const string Recount =
+        "SELECT count(*)::int AS n FROM users u WHERE u.product_id = p.id AND u.active AND u.deleted_at IS NULL AND u.role <> 'Viewer'";
 
     /// <summary>Sets the drifted counters to their recount; each product row is locked so no grant interleaves.</summary>
     public static async Task<List<SeatDrift>> RepairAsync(ScimDbContext db, Guid? accountId, CancellationToken ct)
@@ -45,11 +45,8 @@ public static class SeatAudit
         {
             // Lock first, recount in the next statement: its snapshot then includes every grant committed before.
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM products WHERE id = {product.ProductId} FOR UPDATE", ct);
-            await db.Database.ExecuteSqlAsync($"""
-                UPDATE products p SET seats_used = (SELECT count(*) FROM users u
-                    WHERE u.product_id = p.id AND u.active AND u.deleted_at IS NULL AND u.role <> 'Viewer')
-                WHERE p.id = {product.ProductId}
-                """, ct);
+            await db.Database.ExecuteSqlRawAsync($"UPDATE products p SET seats_used = ({Recount}) WHERE p.id = @product",
+                [new Npgsql.NpgsqlParameter("product", product.ProductId)], ct);
         }
         return drift;
     }
