@@ -58,7 +58,7 @@ internal static class GroupResource
         {
             // Two requests naming two groups alike at once: the second waits here for the first to commit, then sees it.
             var lower = name.ToLowerInvariant();
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"group-name:" + group.AccountId + ":" + lower}, 0))", ct);
+            await NameLock.TakeAsync(db, "group-name", group.AccountId, name, ct);
             var other = await db.Groups.AsNoTracking()
                 .Where(g => g.AccountId == group.AccountId && g.Id != group.Id && g.DisplayName.ToLower() == lower)
                 .Select(g => new { g.Id, g.DisplayName })

@@ -96,7 +96,7 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
             return null;
         }
         var lower = email.ToLowerInvariant();
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"user-email:" + user.AccountId + ":" + lower}, 0))", ct);
+        await NameLock.TakeAsync(db, "user-email", user.AccountId, email, ct);
         var other = await db.Users.AsNoTracking()
             .Where(u => u.AccountId == user.AccountId && u.Id != user.Id && u.DeletedAt == null && u.Email!.ToLower() == lower)
             .Select(u => new { u.Id, u.UserName })
