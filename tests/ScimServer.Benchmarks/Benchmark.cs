@@ -43,39 +43,47 @@ internal static class BenchmarkProgram
             await using var app = new BenchmarkApp(connection);
             var account = Guid.CreateVersion7();
             string token;
+            var others = new List<Guid>();
             await using (var scope = app.Services.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
-                account = (await AccountSetup.CreateAsync(db, new AccountSpec("bench", AccountTier.Enterprise, ["example.com"],
-                    [("standard", 10_000_000)], ViewerAccess: true, IdentityProviderKind.Okta, SsoStatus.Active), CancellationToken.None)).Id;
+                foreach (var name in new[] { "bench", "other-1", "other-2" })
+                {
+                    others.Add((await AccountSetup.CreateAsync(db, new AccountSpec(name, AccountTier.Enterprise, ["example.com"],
+                        [("standard", 10_000_000)], ViewerAccess: true, IdentityProviderKind.Okta, SsoStatus.Active), CancellationToken.None)).Id);
+                }
+                account = others[0];
                 token = (await TokenIssuer.MintAsync(db, account, "bench", null, CancellationToken.None)).Value!.Secret;
             }
-            Console.Error.WriteLine($"Seeding {users:N0} users and groups of 10 and {users:N0} members...");
+            // Realistic: every user holds a seat, and other tenants share the tables (and their indexes) with the measured one.
+            Console.Error.WriteLine($"Seeding {users:N0} users, groups of 10 and {users:N0} members, and two other accounts of {users / 4:N0}...");
+            foreach (var other in others.Skip(1))
+            {
+                await SeedAsync(connection, other, users / 4);
+            }
             var (small, large) = await SeedAsync(connection, account, users);
 
             var client = app.CreateClient();
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            var random = new Random(42);
-            string User() => (random.Next(users) + 1).ToString(CultureInfo.InvariantCulture);
-            var newcomers = await NewcomersAsync(connection, account, iterations + 20);
+            string User() => (Random.Shared.Next(users) + 1).ToString(CultureInfo.InvariantCulture);
+            var newcomers = await NewcomersAsync(connection, account, Math.Max(5_000, iterations + 20));
 
-            Console.WriteLine($"ScimServer benchmark: {users:N0} users, {Environment.ProcessorCount} cores, PostgreSQL {(local is null ? "from SCIM_BENCH_CONNECTION" : "local cluster")}");
+            Console.WriteLine($"ScimServer benchmark: {users:N0} users (+{users / 2:N0} in two other accounts), {Environment.ProcessorCount} cores, PostgreSQL {(local is null ? "from SCIM_BENCH_CONNECTION" : "local cluster")}");
+            Console.WriteLine();
+            Console.WriteLine("One caller at a time (latency):");
             Console.WriteLine(Measurement.Header);
-            var userNameEq = await Measurement.RunAsync("GET /Users?filter=userName eq (Okta/Entra match)", iterations,
-                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}"));
-            Console.WriteLine(userNameEq);
+            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName eq (Okta/Entra match)", iterations,
+                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}")));
             Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=externalId eq", iterations,
                 _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"externalId eq \"ext-{User()}\"")}")));
             Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=emails.value eq", iterations,
                 _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"emails.value eq \"user-{User()}@example.com\"")}")));
             Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName sw (trigram index)", iterations,
                 _ => Get(client, $"/scim/v2/Users?count=10&filter={Uri.EscapeDataString($"userName sw \"user-{User()}@\"")}")));
-            var getById = await Measurement.RunAsync("GET /Users/{id}", iterations,
-                i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}"));
-            Console.WriteLine(getById);
-            var page = await Measurement.RunAsync("GET /Users?startIndex=..&count=100 (one page)", Math.Max(20, iterations / 10),
-                i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}"));
-            Console.WriteLine(page);
+            Console.WriteLine(await Measurement.RunAsync("GET /Users/{id}", iterations,
+                i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}")));
+            Console.WriteLine(await Measurement.RunAsync("GET /Users?startIndex=..&count=100 (one page)", Math.Max(20, iterations / 10),
+                i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}")));
             Console.WriteLine(await Measurement.RunAsync("GET /Groups?filter=displayName eq&excludedAttributes=members", iterations,
                 _ => Get(client, $"/scim/v2/Groups?excludedAttributes=members&filter={Uri.EscapeDataString("displayName eq \"large\"")}")));
             foreach (var (name, group) in new[] { ("10 members", small), ($"{users:N0} members", large) })
@@ -85,29 +93,39 @@ internal static class BenchmarkProgram
                 Console.WriteLine(await Measurement.RunAsync($"PATCH remove one member, group of {name}", iterations,
                     i => Patch(client, group, $$"""[{"op":"remove","path":"members[value eq \"{{newcomers[i % newcomers.Count]}}\"]"}]""")));
             }
-            Console.WriteLine(await Measurement.RunAsync("POST /Users (create)", iterations,
-                i => Send(client, HttpMethod.Post, "/scim/v2/Users", $$$"""{"userName":"new-{{{Guid.NewGuid():N}}}@example.com","name":{"givenName":"N","familyName":"U"}}""", HttpStatusCode.Created)));
-            var patchActive = await Measurement.RunAsync("PATCH /Users/{id} replace active (deactivate)", iterations,
-                i => Send(client, HttpMethod.Patch, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}",
-                    $$$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":{{{(i % 2 == 0 ? "false" : "true")}}}}]}""", HttpStatusCode.OK));
-            Console.WriteLine(patchActive);
+            Console.WriteLine(await Measurement.RunAsync("POST /Users (create)", iterations, _ => Create(client)));
+            Console.WriteLine(await Measurement.RunAsync("PATCH /Users/{id} replace active (deactivate)", iterations, i => PatchActive(client, newcomers, i)));
 
             // The same SQL through raw Npgsql, same database, same run: the ceiling, and what the server adds to it.
+            var workers = Option("--workers", 16);
+            var seconds = Option("--seconds", 5);
             await using var source = NpgsqlDataSource.Create(connection);
             var ceiling = new Ceiling(source, token);
+            var product = await DefaultProductAsync(connection, account);
             Console.WriteLine();
-            Console.WriteLine("ceiling (raw Npgsql, same SQL, no HTTP/EF), 1 connection                 p50 ms   p95 ms  mean ms       n  stmts   server/ceiling");
-            foreach (var (name, server, run) in new (string, Measurement.Figures, Func<int, Task>)[]
+            Console.WriteLine($"{workers} callers at once, {seconds} s each; ceiling = the same SQL through raw Npgsql (no HTTP, no EF), {workers} connections:");
+            Console.WriteLine(Measurement.ConcurrentHeader + "   server/ceiling (req/s)");
+            foreach (var (name, server, raw) in new (string, Func<int, Task>, Func<int, Task>)[]
             {
-                ("ceiling userName eq", userNameEq, _ => ceiling.UserNameEqAsync($"USER-{User()}@example.com")),
-                ("ceiling GET by id", getById, i => ceiling.GetByIdAsync(newcomers[i % newcomers.Count])),
-                ("ceiling page of 100", page, i => ceiling.PageAsync(1 + (i * 100 % 10_000))),
-                ("ceiling PATCH active", patchActive, i => ceiling.PatchActiveAsync(newcomers[i % newcomers.Count], i % 2 != 0)),
+                ("userName eq", _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}"),
+                    _ => ceiling.UserNameEqAsync($"USER-{User()}@example.com")),
+                ("GET by id", i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}"), i => ceiling.GetByIdAsync(newcomers[i % newcomers.Count])),
+                ("page of 100", i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}"), i => ceiling.PageAsync(1 + (i * 100 % 10_000))),
+                ("create", _ => Create(client), _ => ceiling.CreateAsync($"raw-{Guid.NewGuid():N}@example.com", product)),
+                ("PATCH active", i => PatchActive(client, newcomers, i), i => ceiling.PatchActiveAsync(newcomers[i % newcomers.Count], i % 2 != 0)),
+                ("group PATCH add, 10 members", i => Patch(client, small, Add(i)), i => ceiling.AddMemberAsync(small, newcomers[i % newcomers.Count])),
+                ($"group PATCH add, {users:N0} members", i => Patch(client, large, Add(i)), i => ceiling.AddMemberAsync(large, newcomers[i % newcomers.Count])),
             })
             {
-                var raw = await Measurement.RunAsync(name, name.Contains("page", StringComparison.Ordinal) ? Math.Max(20, iterations / 10) : iterations, run);
-                Console.WriteLine($"{raw}   {raw.Mean / server.Mean:F3}");
+                var figures = await Measurement.ConcurrentAsync("server  " + name, workers, seconds, server);
+                var bare = await Measurement.ConcurrentAsync("ceiling " + name, workers, seconds, raw);
+                Console.WriteLine(figures);
+                Console.WriteLine($"{bare}   {figures.PerSecond / bare.PerSecond:F3}");
             }
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            Console.WriteLine($"peak working set of the server process (benchmark client included): {self.PeakWorkingSet64 / 1024 / 1024} MB");
+
+            string Add(int i) => $$"""[{"op":"add","path":"members","value":[{"value":"{{newcomers[i % newcomers.Count]}}"}]}]""";
         }
         finally
         {
@@ -117,6 +135,21 @@ internal static class BenchmarkProgram
                 await local.StopAsync(CancellationToken.None);
                 Directory.Delete(directory, recursive: true);
             }
+        }
+
+        static Task Create(HttpClient client) =>
+            Send(client, HttpMethod.Post, "/scim/v2/Users", $$$"""{"userName":"new-{{{Guid.NewGuid():N}}}@example.com","name":{"givenName":"N","familyName":"U"}}""", HttpStatusCode.Created);
+
+        static Task PatchActive(HttpClient client, List<Guid> newcomers, int i) =>
+            Send(client, HttpMethod.Patch, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}",
+                $$$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":{{{(i % 2 == 0 ? "false" : "true")}}}}]}""", HttpStatusCode.OK);
+
+        static async Task<Guid> DefaultProductAsync(string connectionString, Guid account)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT default_product_id FROM accounts WHERE id = $1", connection) { Parameters = { new() { Value = account } } };
+            return (Guid)(await command.ExecuteScalarAsync())!;
         }
 
         static async Task Get(HttpClient client, string url)
@@ -191,10 +224,15 @@ internal static class BenchmarkProgram
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("""
-                INSERT INTO users (id, account_id, user_name, data, created, last_modified)
-                SELECT gen_random_uuid(), $1, 'newcomer-' || i || '@example.com', jsonb_build_object('userName', 'newcomer-' || i || '@example.com', 'active', true,
-                       'name', jsonb_build_object('givenName', 'New', 'familyName', i::text)), now(), now()
-                FROM generate_series(1, $2) AS i RETURNING id
+                WITH added AS (
+                    INSERT INTO users (id, account_id, user_name, email, given_name, family_name, product_id, data, created, last_modified)
+                    SELECT gen_random_uuid(), $1, 'newcomer-' || i || '@example.com', 'newcomer-' || i || '@example.com', 'New', i::text,
+                           (SELECT default_product_id FROM accounts WHERE id = $1),
+                           jsonb_build_object('userName', 'newcomer-' || i || '@example.com', 'active', true,
+                           'name', jsonb_build_object('givenName', 'New', 'familyName', i::text)), now(), now()
+                    FROM generate_series(1, $2) AS i RETURNING id),
+                counted AS (UPDATE products SET seats_used = seats_used + $2 WHERE id = (SELECT default_product_id FROM accounts WHERE id = $1))
+                SELECT id FROM added
                 """, connection) { Parameters = { new() { Value = account }, new() { Value = count } } };
             var ids = new List<Guid>();
             await using var reader = await command.ExecuteReaderAsync();

@@ -121,6 +121,54 @@ internal sealed class Ceiling(NpgsqlDataSource source, string token)
         await transaction.CommitAsync();
     }
 
+    /// <summary>POST /Users: in one transaction take a seat (the counter, under its row lock), insert the row, append the audit entry.</summary>
+    public async Task CreateAsync(string userName, Guid product)
+    {
+        await using var connection = await source.OpenConnectionAsync();
+        var (account, token) = await AuthenticateAsync(connection);
+        await using var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, transaction, "UPDATE products SET seats_used = seats_used + 1 WHERE id = $1 AND seats_used < seats", product);
+        var id = Guid.CreateVersion7();
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO users (id, account_id, user_name, email, given_name, family_name, active, product_id, email_values, data, created, last_modified)
+            VALUES ($1, $2, $3, $3, 'N', 'U', true, $4, ARRAY[$3], jsonb_build_object('userName', $3::text, 'active', true), now(), now())
+            """, id, account, userName, product);
+        await AuditAsync(connection, transaction, account, token, "CreateUser", "User", id, 201, "{\"userName\":{\"after\":\"" + userName + "\"}}");
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>PATCH add one member: lock the group row, insert the member if it is a user of the account, audit.</summary>
+    public async Task AddMemberAsync(Guid group, Guid member)
+    {
+        await using var connection = await source.OpenConnectionAsync();
+        var (account, token) = await AuthenticateAsync(connection);
+        await using var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, transaction, "SELECT data FROM groups WHERE id = $1 AND account_id = $2 FOR UPDATE", group, account);
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO group_members (group_id, member_id, member_type, account_id, added)
+            SELECT $1, u.id, 'User', $2, now() FROM users u WHERE u.account_id = $2 AND u.id = $3 AND u.deleted_at IS NULL
+            ON CONFLICT DO NOTHING
+            """, group, account, member);
+        await AuditAsync(connection, transaction, account, token, "PatchGroup", "Group", group, 204, "{\"members\":{\"added\":[\"" + member + "\"]}}");
+        await transaction.CommitAsync();
+    }
+
+    private static async Task AuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid account, Guid token, string action, string type, Guid target, int status, string changes) =>
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO audit_log (account_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, status, changes)
+            VALUES ($1, 'ScimToken', $2, 'bench', $3, $4, $5, 'Success', $6, $7::jsonb)
+            """, account, token.ToString(), action, type, target.ToString(), status, changes);
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        await command.ExecuteNonQueryAsync();
+    }
+
     private static async Task DrainAsync(NpgsqlCommand command)
     {
         await using var reader = await command.ExecuteReaderAsync();

@@ -12,8 +12,8 @@ public sealed class DatabaseConnection(IConfiguration configuration, IOptions<Da
 
     public bool IsLocal { get; private set; }
 
-    public string Value => _value ?? configuration.GetConnectionString("Scim")
-        ?? throw new InvalidOperationException("The database is not ready: DatabaseConnection.EnsureAsync has not run.");
+    public string Value => _value ?? (configuration.GetConnectionString("Scim") is { } configured ? Tune(configured)
+        : throw new InvalidOperationException("The database is not ready: DatabaseConnection.EnsureAsync has not run."));
 
     public async Task<string> EnsureAsync(CancellationToken ct)
     {
@@ -24,12 +24,27 @@ public sealed class DatabaseConnection(IConfiguration configuration, IOptions<Da
         var configured = configuration.GetConnectionString("Scim");
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            return _value = configured;
+            return _value = Tune(configured);
         }
         var local = Local(options.Value, environment.ContentRootPath);
         await local.StartAsync("scim", ct);
         IsLocal = true;
-        return _value = local.ConnectionString("scim");
+        return _value = Tune(local.ConnectionString("scim"));
+    }
+
+    /// <summary>
+    /// No Reset On Close, unless the operator set it: nothing here leaves session state behind (locks are
+    /// transaction-scoped, no SET, no temporary tables on pooled connections), so the DISCARD ALL Npgsql would
+    /// otherwise send on each connection's next use is pure cost: it ran once per request.
+    /// </summary>
+    public static string Tune(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Reset", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+        return builder.ConnectionString;
     }
 
     public static LocalPostgres Local(DatabaseOptions options, string contentRoot)
