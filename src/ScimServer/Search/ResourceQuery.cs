@@ -12,8 +12,14 @@ namespace ScimServer.Search;
 /// PostgreSQL. Pages are ordered by the sort key and then by id, so walking every page returns each resource
 /// once as long as nothing changes in between.
 /// </summary>
-public sealed class ResourceQuery<T>(ScimDbContext db, string table, IResourceSqlMap map, string? scope) where T : class
+/// <param name="columns">The page statement's select list.</param>
+/// <param name="read">Runs the page statement; EF's mapping of <typeparamref name="T"/> when not given.</param>
+public sealed class ResourceQuery<T>(
+    ScimDbContext db, string table, IResourceSqlMap map, string? scope, string columns = "r.*, r.xmin", ResourceQuery<T>.PageReader? read = null)
+    where T : class
 {
+    public delegate Task<List<T>> PageReader(string sql, Npgsql.NpgsqlParameter[] parameters, CancellationToken ct);
+
     public async Task<Result<ListPage<T>>> RunAsync(Guid accountId, SearchParameters parameters, CancellationToken ct)
     {
         FilterNode? filter = null;
@@ -49,11 +55,10 @@ public sealed class ResourceQuery<T>(ScimDbContext db, string table, IResourceSq
         }
         var limit = pageParameters.Add(parameters.Count, NpgsqlDbType.Integer);
         var offset = pageParameters.Add(parameters.StartIndex - 1, NpgsqlDbType.Integer);
-        var pageSql = $"SELECT r.*, r.xmin FROM {table} r WHERE {pageWhere.Value} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
-        var items = await db.Set<T>()
-            .FromSqlRaw(pageSql, pageParameters.ToArray())
-            .AsNoTracking()
-            .ToListAsync(ct);
+        var pageSql = $"SELECT {columns} FROM {table} r WHERE {pageWhere.Value} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
+        var items = read is not null
+            ? await read(pageSql, pageParameters.ToArray(), ct)
+            : await db.Set<T>().FromSqlRaw(pageSql, pageParameters.ToArray()).AsNoTracking().ToListAsync(ct);
         // A page that is not full and not empty ends the matches, so it tells totalResults exactly; only a full page
         // or an empty one past the first (the IdP's userName eq lookups are neither) needs the count statement.
         var total = items.Count > 0 && items.Count < parameters.Count

@@ -42,33 +42,33 @@ public static class UsersEndpoints
 
     internal static async Task<Result<ListPage<JsonObject>>> QueryAsync(HttpContext context, ScimDbContext db, SearchParameters parameters, CancellationToken ct)
     {
-        var page = await new ResourceQuery<User>(db, "users", UserSqlMap.Instance, "r.deleted_at IS NULL")
+        var selection = AttributeSelection.Parse(Type, parameters.Attributes, parameters.ExcludedAttributes);
+        // One statement for the page and its members' groups (and a count only when the page cannot tell the total).
+        var page = await new ResourceQuery<UserRead>(db, "users", UserSqlMap.Instance, "r.deleted_at IS NULL",
+                UserReads.SelectList(selection.Wants("groups")), (sql, values, token) => UserReads.QueryAsync(db, sql, values, token))
             .RunAsync(context.User.AccountId(), parameters, ct);
         if (!page.IsSuccess)
         {
             return page.Error;
         }
-        var selection = AttributeSelection.Parse(Type, parameters.Attributes, parameters.ExcludedAttributes);
-        var groups = selection.Wants("groups")
-            ? await MembershipReader.GroupsOfUsersAsync(db, page.Value.Items.Select(u => u.Id).ToList(), ct)
-            : null;
         var baseUrl = ScimUrls.Base(context);
-        var resources = page.Value.Items.Select(u => selection.Apply(UserResource.Render(u, groups?[u.Id], baseUrl))).ToList();
+        var resources = page.Value.Items.Select(u => selection.Apply(UserResource.Render(u.User, u.Groups, baseUrl))).ToList();
         return Result<ListPage<JsonObject>>.Ok(new ListPage<JsonObject>(page.Value.Total, resources));
     }
 
     internal static async Task<ScimResult> GetUser(string id, HttpContext context, ScimDbContext db, CancellationToken ct)
     {
-        var user = await Find(db.Users.AsNoTracking(), context, id, ct);
-        if (user is null)
+        var selection = ScimQuery.Selection(context.Request, Type);
+        var read = await UserReads.FindAsync(db, context.User.AccountId(), id, selection.Wants("groups"), ct);
+        if (read is null)
         {
             return ScimQuery.NotFound("User", id);
         }
-        if (Preconditions.NotModified(context.Request, user.Version))
+        if (Preconditions.NotModified(context.Request, read.User.Version))
         {
-            return new ScimResult(304, null, Protocol.Messages.ETag.FromVersion(user.Version));
+            return new ScimResult(304, null, Protocol.Messages.ETag.FromVersion(read.User.Version));
         }
-        return await Respond(context, db, user, 200, ct);
+        return Respond(context, read.User, read.Groups, 200);
     }
 
     internal static async Task<ScimResult> CreateUser(HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
@@ -109,7 +109,9 @@ public static class UsersEndpoints
             user.LastModified = now;
             user.PasswordHash = passwordHash;
             await db.SaveChangesAsync(token);
-            return await Respond(context, db, user, 201, token);
+            // A new user belongs to no group yet; a returning one left them all when deleted, unless an operator re-added it.
+            var groups = existing is null ? null : (await UserReads.FindAsync(db, accountId, user.Id.ToString(), true, token))?.Groups;
+            return Respond(context, user, groups, 201);
         }, ct);
     }
 
@@ -124,15 +126,15 @@ public static class UsersEndpoints
         var passwordHash = HashPassword(doc);
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var (user, refusal) = await ScimHandlers.LoadForWriteAsync(
-                Find(db.Users, context, id, token), context.Request, e => e.Version, "User", id);
-            if (user is null)
+            var (read, refusal) = await LoadAsync(context, db, id, token);
+            if (read is null)
             {
                 return refusal!;
             }
+            var user = read.User;
             var replacement = (JsonObject)doc.DeepClone();
             replacement["active"] ??= user.Active; // PUT without "active" does not flip the user's status.
-            return await UpdateAsync(context, db, user, replacement, passwordHash, token) ?? await Respond(context, db, user, 200, token);
+            return await UpdateAsync(context, db, user, replacement, passwordHash, token) ?? Respond(context, user, read.Groups, 200);
         }, ct);
     }
 
@@ -145,12 +147,12 @@ public static class UsersEndpoints
         }
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var (user, refusal) = await ScimHandlers.LoadForWriteAsync(
-                Find(db.Users, context, id, token), context.Request, e => e.Version, "User", id);
-            if (user is null)
+            var (read, refusal) = await LoadAsync(context, db, id, token);
+            if (read is null)
             {
                 return refusal!;
             }
+            var user = read.User;
             var outcome = PatchApplier.Apply(JsonNode.Parse(user.Data)!.AsObject(), request.Value, Type, options: ScimHandlers.PatchOptionsOf(context));
             if (!outcome.IsSuccess)
             {
@@ -166,19 +168,20 @@ public static class UsersEndpoints
                     return refused;
                 }
             }
-            return await Respond(context, db, user, 200, token);
+            // A user's groups are read-only on the user: the ones read with it are still the ones to show.
+            return Respond(context, user, read.Groups, 200);
         }, ct);
     }
 
     internal static async Task<ScimResult> DeleteUser(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct) =>
         await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var (user, refusal) = await ScimHandlers.LoadForWriteAsync(
-                Find(db.Users, context, id, token), context.Request, e => e.Version, "User", id);
-            if (user is null)
+            var (read, refusal) = await LoadAsync(context, db, id, token, withGroups: false);
+            if (read is null)
             {
                 return refusal!;
             }
+            var user = read.User;
             var doc = JsonNode.Parse(user.Data)!.AsObject();
             doc["active"] = false;
             var refused = await StoreAsync(context, db, user, UserState.Of(user), doc, deleted: true, passwordChanged: false, token);
@@ -222,20 +225,26 @@ public static class UsersEndpoints
         return password is null ? null : PasswordHasher.Hash(password);
     }
 
-    private static Task<User?> Find(IQueryable<User> users, HttpContext context, string id, CancellationToken ct)
+    /// <summary>
+    /// The user a write targets, with the groups its response shows, in one statement; tracked from here on, so
+    /// the write updates what changed, guarded by the version read (a lost race is retried or, with If-Match, 412).
+    /// </summary>
+    private static async Task<(UserRead? Read, ScimResult? Refusal)> LoadAsync(
+        HttpContext context, ScimDbContext db, string id, CancellationToken ct, bool withGroups = true)
     {
-        if (!Guid.TryParse(id, out var guid))
+        var wantsGroups = withGroups && ScimQuery.Selection(context.Request, Type).Wants("groups");
+        var (read, refusal) = await ScimHandlers.LoadForWriteAsync(
+            UserReads.FindAsync(db, context.User.AccountId(), id, wantsGroups, ct), context.Request, r => r.User.Version, "User", id);
+        if (read is not null)
         {
-            return Task.FromResult<User?>(null);
+            db.Users.Attach(read.User);
         }
-        var accountId = context.User.AccountId();
-        return users.FirstOrDefaultAsync(u => u.Id == guid && u.AccountId == accountId && u.DeletedAt == null, ct);
+        return (read, refusal);
     }
 
-    private static async Task<ScimResult> Respond(HttpContext context, ScimDbContext db, User user, int status, CancellationToken ct)
+    private static ScimResult Respond(HttpContext context, User user, IEnumerable<GroupRef>? groups, int status)
     {
         var selection = ScimQuery.Selection(context.Request, Type);
-        var groups = selection.Wants("groups") ? (await MembershipReader.GroupsOfUsersAsync(db, [user.Id], ct))[user.Id] : null;
         var baseUrl = ScimUrls.Base(context);
         var resource = selection.Apply(UserResource.Render(user, groups, baseUrl));
         var etag = Protocol.Messages.ETag.FromVersion(user.Version);
