@@ -11,6 +11,7 @@ internal sealed class ScimAccessFilter : IEndpointFilter
 {
     public const string AccountItem = "scim.account";
     public const string ConnectionItem = "scim.connection";
+    public const string ProductsItem = "scim.products";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -26,4 +27,7 @@ internal sealed class ScimAccessFilter : IEndpointFilter
 
     /// <summary>The token's SCIM connection with its compatibility settings, read with the token.</summary>
     public static ScimConnection Connection(HttpContext context) => (ScimConnection)context.Items[ConnectionItem]!;
+
+    /// <summary>The account's products, read with the token: the user rules need them on every user write.</summary>
+    public static IReadOnlyList<Product> Products(HttpContext context) => (IReadOnlyList<Product>)context.Items[ProductsItem]!;
 }

@@ -9,8 +9,8 @@ namespace ScimServer.Accounts;
 /// <summary>A freshly minted token: the plain secret (never stored) and the stored record.</summary>
 public sealed record MintedToken(string Secret, ScimToken Token);
 
-/// <summary>A live token found by its secret, with its account and its connection's compatibility settings (one query per request).</summary>
-public sealed record LiveToken(ScimToken Token, Account Account, ScimConnection Connection);
+/// <summary>A live token found by its secret, with its account, the account's products and its connection's compatibility settings (one query per request).</summary>
+public sealed record LiveToken(ScimToken Token, Account Account, ScimConnection Connection, List<Product> Products);
 
 /// <summary>Mints and looks up SCIM bearer tokens. The plain secret exists only in the mint's return value.</summary>
 public static class TokenIssuer
@@ -58,7 +58,7 @@ public static class TokenIssuer
             join c in db.ScimConnections.AsNoTracking() on t.ConnectionId equals c.Id
             join a in db.Accounts.AsNoTracking() on t.AccountId equals a.Id
             where t.Hash == hash && t.RevokedAt == null
-            select new LiveToken(t, a, c)).FirstOrDefault());
+            select new LiveToken(t, a, c, db.Products.AsNoTracking().Where(p => p.AccountId == a.Id).ToList())).FirstOrDefault());
 
     /// <summary>The live token matching <paramref name="secret"/>, or null. Revocation is seen by the next request on every process.</summary>
     public static async Task<LiveToken?> FindAsync(ScimDbContext db, string secret, CancellationToken ct)

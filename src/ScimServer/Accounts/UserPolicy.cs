@@ -15,7 +15,8 @@ namespace ScimServer.Accounts;
 /// transaction; seat and Admin checks lock the product or account row first, so concurrent writes on any number
 /// of server processes are counted exactly.
 /// </summary>
-internal sealed class UserPolicy(ScimDbContext db, Account account)
+/// <param name="products">The account's products when already read (with the SCIM token); read here otherwise.</param>
+internal sealed class UserPolicy(ScimDbContext db, Account account, IReadOnlyList<Product>? products = null)
 {
     /// <summary>The role and product a document asks for, and the person it describes, with defaults filled into the document.</summary>
     public sealed record Assignment(UserRole Role, Product? Product, long? CreditLimit, Person Person);
@@ -52,7 +53,7 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
         // With role mappings configured, the IdP's roles decide the role (and the product, when one is mapped).
         var mapped = IdpRoleMapping.Resolve(IdpRoleMapping.Parse(account.IdpRoleMappings), document["roles"]);
         role = mapped?.Role ?? role;
-        var products = await db.Products.AsNoTracking().Where(p => p.AccountId == account.Id).ToListAsync(ct);
+        products ??= await db.Products.AsNoTracking().Where(p => p.AccountId == account.Id).ToListAsync(ct);
         Product? product;
         if ((mapped?.Product ?? Text(extension["product"])) is { } code)
         {
@@ -100,7 +101,7 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
         }
         if (SeatRule.TakesSeat(after) && !(before is not null && SeatRule.TakesSeat(before) && before.ProductId == after.ProductId))
         {
-            var seatError = await CheckSeatAsync(after.ProductId!.Value, ct);
+            var seatError = await TakeSeatAsync(after.ProductId!.Value, ct);
             if (seatError is not null)
             {
                 return seatError;
@@ -121,37 +122,34 @@ internal sealed class UserPolicy(ScimDbContext db, Account account)
     }
 
     /// <summary>
-    /// Moves the seat counters for a write the rules allowed: the product the user held a seat of gives it back,
-    /// the product they now hold one of takes it. Called last, once nothing can refuse the write any more, in its
-    /// transaction; the taken product's row is already locked by the seat check.
+    /// Gives back the seat the user held when the write frees it or moves it to another product (the new one was
+    /// taken by <see cref="CheckAsync"/>). Called last, once nothing can refuse the write any more, in its transaction.
     /// </summary>
-    public async Task CountSeatsAsync(UserState? before, UserState after, CancellationToken ct)
+    public async Task FreeSeatAsync(UserState? before, UserState after, CancellationToken ct)
     {
         var held = before is not null && SeatRule.TakesSeat(before) ? before.ProductId : null;
         var holds = SeatRule.TakesSeat(after) ? after.ProductId : null;
-        if (held == holds)
-        {
-            return;
-        }
-        if (held is { } freed)
+        if (held is { } freed && held != holds)
         {
             await db.Database.ExecuteSqlAsync($"UPDATE products SET seats_used = seats_used - 1 WHERE id = {freed}", ct);
         }
-        if (holds is { } taken)
-        {
-            await db.Database.ExecuteSqlAsync($"UPDATE products SET seats_used = seats_used + 1 WHERE id = {taken}", ct);
-        }
     }
 
-    private async Task<ScimError?> CheckSeatAsync(Guid productId, CancellationToken ct)
+    /// <summary>
+    /// Takes a seat of the product if one is free, in one statement: its row lock serialises seat grants for the
+    /// product across transactions and processes, and the counter under it includes every grant committed before.
+    /// One row, whatever the number of users. A write refused after this (credits, the last Admin) rolls back its
+    /// whole transaction, the seat with it; a caller that keeps a transaction across refusals must use a savepoint.
+    /// </summary>
+    private async Task<ScimError?> TakeSeatAsync(Guid productId, CancellationToken ct)
     {
-        // The product row lock serialises seat grants for this product across transactions and processes; the
-        // counter under it includes every grant committed before. One row, whatever the number of users.
-        var product = await db.Products.FromSql($"SELECT * FROM products WHERE id = {productId} FOR UPDATE").AsNoTracking().SingleAsync(ct);
-        return product.SeatsUsed < product.Seats
-            ? null
-            : Forbidden($"No free seat on product '{product.Name}' ({product.Code}): {product.SeatsUsed} of {product.Seats} seats in use. " +
-                        "Deactivate a user of this product or add seats to the contract, then retry.");
+        if (await db.Database.ExecuteSqlAsync($"UPDATE products SET seats_used = seats_used + 1 WHERE id = {productId} AND seats_used < seats", ct) == 1)
+        {
+            return null;
+        }
+        var product = await db.Products.AsNoTracking().SingleAsync(p => p.Id == productId, ct);
+        return Forbidden($"No free seat on product '{product.Name}' ({product.Code}): {product.SeatsUsed} of {product.Seats} seats in use. " +
+                         "Deactivate a user of this product or add seats to the contract, then retry.");
     }
 
     private string Domains() => account.EmailDomains.Length == 0 ? "none verified yet" : string.Join(", ", account.EmailDomains);

@@ -45,6 +45,7 @@ internal sealed class ScimTokenHandler(
         // Read with the token, so the account gate (rule 1) and the account rules need not query it again.
         Context.Items[ScimAccessFilter.AccountItem] = live.Account;
         Context.Items[ScimAccessFilter.ConnectionItem] = live.Connection;
+        Context.Items[ScimAccessFilter.ProductsItem] = live.Products;
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ScimTokenDefaults.Scheme));
     }
 

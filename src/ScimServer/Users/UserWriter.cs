@@ -13,7 +13,8 @@ namespace ScimServer.Users;
 /// the account rules run first, then credits follow the user, then the columns and the audit entry are written.
 /// </summary>
 /// <param name="connectionId">The SCIM connection writing the user (null for operators and imports).</param>
-internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail audit, Guid? connectionId)
+/// <param name="products">The account's products when already read (with the SCIM token).</param>
+internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail audit, Guid? connectionId, IReadOnlyList<Product>? products = null)
 {
     /// <summary>
     /// Applies the account rules to the user's new document (role, product, domain, seats, last Admin) and,
@@ -24,7 +25,7 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
     {
         audit.About("User", user.Id, doc["userName"]?.GetValue<string>() ?? user.UserName);
         var previous = before is null ? null : JsonNode.Parse(user.Data)!.AsObject();
-        var policy = new UserPolicy(db, account);
+        var policy = new UserPolicy(db, account, products);
         var assignment = await policy.AssignAsync(doc, before is { Deleted: false } ? before : null, ct);
         if (!assignment.IsSuccess)
         {
@@ -51,8 +52,8 @@ internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail a
         {
             return credits.Error;
         }
-        // Nothing refuses the write from here on: the seat counters move with it, in its transaction.
-        await policy.CountSeatsAsync(before, after, ct);
+        // Nothing refuses the write from here on: a seat it gives back is counted now, in its transaction.
+        await policy.FreeSeatAsync(before, after, ct);
         UserResource.SetCreditLimit(doc, credits.Value);
         UserResource.Store(user, doc);
         var changes = AuditDiff.Between(previous, doc) ?? [];

@@ -200,7 +200,8 @@ public static class UsersEndpoints
 
     private static Task<ScimError?> StoreAsync(
         HttpContext context, ScimDbContext db, User user, UserState? before, JsonObject doc, bool deleted, bool passwordChanged, CancellationToken ct) =>
-        new UserWriter(db, ScimAccessFilter.Account(context), context.RequestServices.GetRequiredService<AuditTrail>(), context.User.ConnectionId())
+        new UserWriter(db, ScimAccessFilter.Account(context), context.RequestServices.GetRequiredService<AuditTrail>(), context.User.ConnectionId(),
+                ScimAccessFilter.Products(context))
             .StoreAsync(user, before, doc, deleted, passwordChanged, ct);
 
     /// <summary>Stores a changed document of an existing user (PUT, PATCH) after the account rules allow it.</summary>
