@@ -51,20 +51,11 @@ public static class TokenIssuer
         return Result<MintedToken>.Ok(new MintedToken(secret, token));
     }
 
-    // Every SCIM request runs this: compiled once, so no request pays for translating the LINQ again.
-    private static readonly Func<ScimDbContext, byte[], CancellationToken, Task<LiveToken?>> FindLive = EF.CompileAsyncQuery(
-        (ScimDbContext db, byte[] hash, CancellationToken _) => (
-            from t in db.ScimTokens.AsNoTracking()
-            join c in db.ScimConnections.AsNoTracking() on t.ConnectionId equals c.Id
-            join a in db.Accounts.AsNoTracking() on t.AccountId equals a.Id
-            where t.Hash == hash && t.RevokedAt == null
-            select new LiveToken(t, a, c, db.Products.AsNoTracking().Where(p => p.AccountId == a.Id).ToList())).FirstOrDefault());
-
     /// <summary>The live token matching <paramref name="secret"/>, or null. Revocation is seen by the next request on every process.</summary>
     public static async Task<LiveToken?> FindAsync(ScimDbContext db, string secret, CancellationToken ct)
     {
         var hash = Hash(secret);
-        var found = await FindLive(db, hash, ct);
+        var found = await TokenRead.FindAsync(db, hash, ct);
         // The index lookup already matched; the fixed-time compare keeps the final check free of early exits.
         if (found is null || !CryptographicOperations.FixedTimeEquals(found.Token.Hash, hash))
         {

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using ScimServer.Groups;
@@ -48,34 +46,16 @@ public static class UserReads
     }
 
     /// <summary>Runs a statement whose select list is <see cref="SelectList"/>, in the request's transaction if one is open.</summary>
-    public static async Task<List<UserRead>> QueryAsync(ScimDbContext db, string sql, NpgsqlParameter[] parameters, CancellationToken ct)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened)
+    public static Task<List<UserRead>> QueryAsync(ScimDbContext db, string sql, NpgsqlParameter[] parameters, CancellationToken ct) =>
+        RawRead.RunAsync(db, sql, parameters, async (reader, token) =>
         {
-            await db.Database.OpenConnectionAsync(ct);
-        }
-        try
-        {
-            await using var command = new NpgsqlCommand(sql, connection) { Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction() };
-            command.Parameters.AddRange(parameters);
-            await using var reader = await command.ExecuteReaderAsync(ct);
             var rows = new List<UserRead>();
-            while (await reader.ReadAsync(ct))
+            while (await reader.ReadAsync(token))
             {
                 rows.Add(new UserRead(Read(reader), reader.IsDBNull(26) ? null : Groups(reader.GetGuid(0), reader.GetString(26))));
             }
             return rows;
-        }
-        finally
-        {
-            if (opened)
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
-    }
+        }, ct);
 
     private static User Read(DbDataReader r) => new()
     {
