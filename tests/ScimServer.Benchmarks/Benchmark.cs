@@ -40,6 +40,12 @@ internal static class BenchmarkProgram
                 await CreateScaling.RunAsync(connection, sizes, iterations);
                 return;
             }
+            if (args.Contains("startup"))
+            {
+                // --scenario startup: the built server as its own process, to its first 200.
+                await Startup.RunAsync(connection, Option("--rounds", 5));
+                return;
+            }
             await using var app = new BenchmarkApp(connection);
             var account = Guid.CreateVersion7();
             string token;
