@@ -43,7 +43,8 @@ internal static class BenchmarkProgram
             if (args.Contains("startup"))
             {
                 // --scenario startup: the built server as its own process, to its first 200.
-                await Startup.RunAsync(connection, Option("--rounds", 5));
+                var server = Array.IndexOf(args, "--server");
+                await Startup.RunAsync(connection, Option("--rounds", 5), server >= 0 ? Path.GetFullPath(args[server + 1]) : null);
                 return;
             }
             await using var app = new BenchmarkApp(connection);

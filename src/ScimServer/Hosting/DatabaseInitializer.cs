@@ -22,6 +22,9 @@ internal sealed class DatabaseInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await connection.EnsureAsync(cancellationToken);
+        // Builds EF's model and runs the token lookup once on another core while the rest of the host starts, so the
+        // first IdP request does not pay for them (start-up to the first 200: docs/operations.md).
+        _ = Task.Run(() => WarmUpAsync(cancellationToken), CancellationToken.None);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
         if (options.Value.MigrateOnStartup || connection.IsLocal)
@@ -72,6 +75,22 @@ internal sealed class DatabaseInitializer(
         op.LockedUntil = null;
         await db.SaveChangesAsync(ct);
         return (name, password);
+    }
+
+    private async Task WarmUpAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+            _ = db.Model;
+            await TokenIssuer.FindAsync(db, "scim_warm-up", ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Only a head start: the first request does the same work if this could not.
+            logger.LogDebug("Warm-up skipped: {Error}", e.GetType().Name);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
