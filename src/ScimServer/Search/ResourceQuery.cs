@@ -14,8 +14,13 @@ namespace ScimServer.Search;
 /// </summary>
 /// <param name="columns">The page statement's select list.</param>
 /// <param name="read">Runs the page statement; EF's mapping of <typeparamref name="T"/> when not given.</param>
+/// <param name="outer">
+/// Extra select-list items computed for the page's rows only, in an outer statement around the paged one (as <c>r</c>):
+/// in the paged statement itself PostgreSQL would compute them for every row OFFSET skips.
+/// </param>
 public sealed class ResourceQuery<T>(
-    ScimDbContext db, string table, IResourceSqlMap map, string? scope, string columns = "r.*, r.xmin", ResourceQuery<T>.PageReader? read = null)
+    ScimDbContext db, string table, IResourceSqlMap map, string? scope, string columns = "r.*, r.xmin",
+    ResourceQuery<T>.PageReader? read = null, string? outer = null)
     where T : class
 {
     public delegate Task<List<T>> PageReader(string sql, Npgsql.NpgsqlParameter[] parameters, CancellationToken ct);
@@ -56,6 +61,11 @@ public sealed class ResourceQuery<T>(
         var limit = pageParameters.Add(parameters.Count, NpgsqlDbType.Integer);
         var offset = pageParameters.Add(parameters.StartIndex - 1, NpgsqlDbType.Integer);
         var pageSql = $"SELECT {columns} FROM {table} r WHERE {pageWhere.Value} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
+        if (outer is not null)
+        {
+            // The inner select list holds every column the sort expressions name, so they sort the outer rows alike.
+            pageSql = $"SELECT r.*, {outer} FROM ({pageSql}) r ORDER BY {order}";
+        }
         var items = read is not null
             ? await read(pageSql, pageParameters.ToArray(), ct)
             : await db.Set<T>().FromSqlRaw(pageSql, pageParameters.ToArray()).AsNoTracking().ToListAsync(ct);

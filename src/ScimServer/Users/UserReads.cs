@@ -24,7 +24,7 @@ public static class UserReads
         "r.credits_period_start, r.xmin";
 
     /// <summary>The user's groups as a JSON array of [id, displayName] pairs, in the order the resource lists them.</summary>
-    private const string GroupsColumn = """
+    public const string GroupsColumn = """
         (SELECT json_agg(json_build_array(g.id, g.display_name) ORDER BY g.display_name, g.id)
          FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = r.id)
         """;

@@ -44,8 +44,10 @@ public static class UsersEndpoints
     {
         var selection = AttributeSelection.Parse(Type, parameters.Attributes, parameters.ExcludedAttributes);
         // One statement for the page and its members' groups (and a count only when the page cannot tell the total).
+        var groups = selection.Wants("groups");
         var page = await new ResourceQuery<UserRead>(db, "users", UserSqlMap.Instance, "r.deleted_at IS NULL",
-                UserReads.SelectList(selection.Wants("groups")), (sql, values, token) => UserReads.QueryAsync(db, sql, values, token))
+                groups ? UserReads.Columns : UserReads.SelectList(false), (sql, values, token) => UserReads.QueryAsync(db, sql, values, token),
+                groups ? UserReads.GroupsColumn : null)
             .RunAsync(context.User.AccountId(), parameters, ct);
         if (!page.IsSuccess)
         {
