@@ -10,7 +10,7 @@ namespace ScimServer.Accounts;
 public sealed record MintedToken(string Secret, ScimToken Token);
 
 /// <summary>A live token found by its secret, with its account, the account's products and its connection's compatibility settings (one query per request).</summary>
-public sealed record LiveToken(ScimToken Token, Account Account, ScimConnection Connection, List<Product> Products);
+public sealed record LiveToken(ScimToken Token, Account Account, ScimConnection Connection, IReadOnlyList<Product> Products);
 
 /// <summary>Mints and looks up SCIM bearer tokens. The plain secret exists only in the mint's return value.</summary>
 public static class TokenIssuer

@@ -12,8 +12,8 @@ public sealed class DatabaseConnection(IConfiguration configuration, IOptions<Da
 
     public bool IsLocal { get; private set; }
 
-    public string Value => _value ?? (configuration.GetConnectionString("Scim") is { } configured ? Tune(configured)
-        : throw new InvalidOperationException("The database is not ready: DatabaseConnection.EnsureAsync has not run."));
+    public string Value => _value ??= configuration.GetConnectionString("Scim") is { } configured ? Tune(configured)
+        : throw new InvalidOperationException("The database is not ready: DatabaseConnection.EnsureAsync has not run.");
 
     public async Task<string> EnsureAsync(CancellationToken ct)
     {
@@ -39,12 +39,13 @@ public sealed class DatabaseConnection(IConfiguration configuration, IOptions<Da
     /// </summary>
     public static string Tune(string connectionString)
     {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Reset", StringComparison.OrdinalIgnoreCase))
+        // A plain builder tells which keys the string names (Npgsql's own knows every keyword, set or not).
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (named.ContainsKey("No Reset On Close") || named.ContainsKey("NoResetOnClose"))
         {
-            builder.NoResetOnClose = true;
+            return connectionString;
         }
-        return builder.ConnectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
     }
 
     public static LocalPostgres Local(DatabaseOptions options, string contentRoot)

@@ -86,7 +86,7 @@ internal sealed class DatabaseInitializer(
             _ = db.Model;
             await TokenIssuer.FindAsync(db, "scim_warm-up", ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // Only a head start: the first request does the same work if this could not.
             logger.LogDebug("Warm-up skipped: {Error}", e.GetType().Name);

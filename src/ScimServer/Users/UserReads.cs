@@ -23,14 +23,16 @@ public static class UserReads
         "r.credit_limit, r.credits_used, r.source, r.connection_id, r.last_login, r.invited_at, r.sso_sign_in_at, " +
         "r.credits_period_start, r.xmin";
 
-    /// <summary>The user's groups as a JSON array of [id, displayName] pairs, in the order the resource lists them.</summary>
-    public const string GroupsColumn = """
-        (SELECT json_agg(json_build_array(g.id, g.display_name) ORDER BY g.display_name, g.id)
-         FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = r.id)
-        """;
-
-    /// <summary>The select list for a page: the columns, then the groups (or NULL when the response leaves them out).</summary>
-    public static string SelectList(bool withGroups) => Columns + ", " + (withGroups ? GroupsColumn : "NULL::json");
+    /// <summary>
+    /// The column after <see cref="Columns"/>: the user's groups as a JSON array of [id, displayName] pairs in the
+    /// order the resource lists them, or NULL when the response leaves them out.
+    /// </summary>
+    public static string GroupsColumn(bool withGroups) => withGroups
+        ? """
+          (SELECT json_agg(json_build_array(g.id, g.display_name) ORDER BY g.display_name, g.id)
+           FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = r.id)
+          """
+        : "NULL::json";
 
     /// <summary>One live user of the account by id, with its groups when asked, or null.</summary>
     public static async Task<UserRead?> FindAsync(ScimDbContext db, Guid accountId, string id, bool withGroups, CancellationToken ct)
@@ -39,13 +41,13 @@ public static class UserReads
         {
             return null;
         }
-        var sql = $"SELECT {SelectList(withGroups)} FROM users r WHERE r.id = @id AND r.account_id = @account AND r.deleted_at IS NULL";
+        var sql = $"SELECT {Columns}, {GroupsColumn(withGroups)} FROM users r WHERE r.id = @id AND r.account_id = @account AND r.deleted_at IS NULL";
         var rows = await QueryAsync(db, sql,
             [new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = guid }, new NpgsqlParameter("account", NpgsqlDbType.Uuid) { Value = accountId }], ct);
         return rows.Count == 0 ? null : rows[0];
     }
 
-    /// <summary>Runs a statement whose select list is <see cref="SelectList"/>, in the request's transaction if one is open.</summary>
+    /// <summary>Runs a statement whose select list is <see cref="Columns"/> then <see cref="GroupsColumn"/>, in the request's transaction if one is open.</summary>
     public static Task<List<UserRead>> QueryAsync(ScimDbContext db, string sql, NpgsqlParameter[] parameters, CancellationToken ct) =>
         RawRead.RunAsync(db, sql, parameters, async (reader, token) =>
         {

@@ -44,10 +44,8 @@ public static class UsersEndpoints
     {
         var selection = AttributeSelection.Parse(Type, parameters.Attributes, parameters.ExcludedAttributes);
         // One statement for the page and its members' groups (and a count only when the page cannot tell the total).
-        var groups = selection.Wants("groups");
         var page = await new ResourceQuery<UserRead>(db, "users", UserSqlMap.Instance, "r.deleted_at IS NULL",
-                groups ? UserReads.Columns : UserReads.SelectList(false), (sql, values, token) => UserReads.QueryAsync(db, sql, values, token),
-                groups ? UserReads.GroupsColumn : null)
+                UserReads.Columns, (sql, values, token) => UserReads.QueryAsync(db, sql, values, token), UserReads.GroupsColumn(selection.Wants("groups")))
             .RunAsync(context.User.AccountId(), parameters, ct);
         if (!page.IsSuccess)
         {
@@ -70,7 +68,7 @@ public static class UsersEndpoints
         {
             return new ScimResult(304, null, Protocol.Messages.ETag.FromVersion(read.User.Version));
         }
-        return Respond(context, read.User, read.Groups, 200);
+        return Respond(context, selection, read.User, read.Groups, 200);
     }
 
     internal static async Task<ScimResult> CreateUser(HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct)
@@ -112,8 +110,9 @@ public static class UsersEndpoints
             user.PasswordHash = passwordHash;
             await db.SaveChangesAsync(token);
             // A new user belongs to no group yet; a returning one left them all when deleted, unless an operator re-added it.
-            var groups = existing is null ? null : (await UserReads.FindAsync(db, accountId, user.Id.ToString(), true, token))?.Groups;
-            return Respond(context, user, groups, 201);
+            var selection = ScimQuery.Selection(context.Request, Type);
+            var groups = existing is not null && selection.Wants("groups") ? (await MembershipReader.GroupsOfUsersAsync(db, [user.Id], token))[user.Id] : null;
+            return Respond(context, selection, user, groups, 201);
         }, ct);
     }
 
@@ -128,7 +127,8 @@ public static class UsersEndpoints
         var passwordHash = HashPassword(doc);
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var (read, refusal) = await LoadAsync(context, db, id, token);
+            var selection = ScimQuery.Selection(context.Request, Type);
+            var (read, refusal) = await LoadAsync(context, db, id, selection.Wants("groups"), token);
             if (read is null)
             {
                 return refusal!;
@@ -136,7 +136,7 @@ public static class UsersEndpoints
             var user = read.User;
             var replacement = (JsonObject)doc.DeepClone();
             replacement["active"] ??= user.Active; // PUT without "active" does not flip the user's status.
-            return await UpdateAsync(context, db, user, replacement, passwordHash, token) ?? Respond(context, user, read.Groups, 200);
+            return await UpdateAsync(context, db, user, replacement, passwordHash, token) ?? Respond(context, selection, user, read.Groups, 200);
         }, ct);
     }
 
@@ -149,7 +149,8 @@ public static class UsersEndpoints
         }
         return await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var (read, refusal) = await LoadAsync(context, db, id, token);
+            var selection = ScimQuery.Selection(context.Request, Type);
+            var (read, refusal) = await LoadAsync(context, db, id, selection.Wants("groups"), token);
             if (read is null)
             {
                 return refusal!;
@@ -171,14 +172,14 @@ public static class UsersEndpoints
                 }
             }
             // A user's groups are read-only on the user: the ones read with it are still the ones to show.
-            return Respond(context, user, read.Groups, 200);
+            return Respond(context, selection, user, read.Groups, 200);
         }, ct);
     }
 
     internal static async Task<ScimResult> DeleteUser(string id, HttpContext context, ScimDbContext db, WriteUnit unit, CancellationToken ct) =>
         await unit.RunAsync(Preconditions.HasIfMatch(context.Request), async token =>
         {
-            var (read, refusal) = await LoadAsync(context, db, id, token, withGroups: false);
+            var (read, refusal) = await LoadAsync(context, db, id, withGroups: false, token);
             if (read is null)
             {
                 return refusal!;
@@ -233,11 +234,10 @@ public static class UsersEndpoints
     /// the write updates what changed, guarded by the version read (a lost race is retried or, with If-Match, 412).
     /// </summary>
     private static async Task<(UserRead? Read, ScimResult? Refusal)> LoadAsync(
-        HttpContext context, ScimDbContext db, string id, CancellationToken ct, bool withGroups = true)
+        HttpContext context, ScimDbContext db, string id, bool withGroups, CancellationToken ct)
     {
-        var wantsGroups = withGroups && ScimQuery.Selection(context.Request, Type).Wants("groups");
         var (read, refusal) = await ScimHandlers.LoadForWriteAsync(
-            UserReads.FindAsync(db, context.User.AccountId(), id, wantsGroups, ct), context.Request, r => r.User.Version, "User", id);
+            UserReads.FindAsync(db, context.User.AccountId(), id, withGroups, ct), context.Request, r => r.User.Version, "User", id);
         if (read is not null)
         {
             db.Users.Attach(read.User);
@@ -245,9 +245,8 @@ public static class UsersEndpoints
         return (read, refusal);
     }
 
-    private static ScimResult Respond(HttpContext context, User user, IEnumerable<GroupRef>? groups, int status)
+    private static ScimResult Respond(HttpContext context, AttributeSelection selection, User user, IEnumerable<GroupRef>? groups, int status)
     {
-        var selection = ScimQuery.Selection(context.Request, Type);
         var baseUrl = ScimUrls.Base(context);
         var resource = selection.Apply(UserResource.Render(user, groups, baseUrl));
         var etag = Protocol.Messages.ETag.FromVersion(user.Version);
