@@ -25,14 +25,20 @@ internal sealed class DatabaseInitializer(
         // Builds EF's model and runs the token lookup once on another core while the rest of the host starts, so the
         // first IdP request does not pay for them (start-up to the first 200: docs/operations.md).
         _ = Task.Run(() => WarmUpAsync(cancellationToken), CancellationToken.None);
+        var migrate = options.Value.MigrateOnStartup || connection.IsLocal;
+        // The demo account comes with the project-local database unless Demo:Enabled says otherwise.
+        var demo = configuration.GetValue<bool?>("Demo:Enabled") ?? connection.IsLocal;
+        if (!migrate && !demo)
+        {
+            return; // Nothing to do before listening; a DbContext here would start EF on the start-up path.
+        }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
-        if (options.Value.MigrateOnStartup || connection.IsLocal)
+        if (migrate)
         {
             await Migrator.MigrateAsync(db, logger, cancellationToken);
         }
-        // The demo account comes with the project-local database unless Demo:Enabled says otherwise.
-        if (configuration.GetValue<bool?>("Demo:Enabled") ?? connection.IsLocal)
+        if (demo)
         {
             var account = await db.Accounts.FirstOrDefaultAsync(a => a.Name == DemoAccountName, cancellationToken);
             if (account is null)
