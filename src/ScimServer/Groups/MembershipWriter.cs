@@ -75,13 +75,22 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
         {
             return ScimError.InvalidValue("A group cannot be a member of itself.");
         }
-        // Only live users and groups of this account can be members; anything else reads as "not found" alike.
-        var found = await db.Database.SqlQuery<Guid>($"""
-            SELECT u.id AS "Value" FROM users u WHERE u.account_id = {accountId} AND u.deleted_at IS NULL AND u.id = ANY({ids})
-            UNION ALL
-            SELECT g.id FROM groups g WHERE g.account_id = {accountId} AND g.id = ANY({ids})
+        // Only live users and groups of this account can be members; anything else reads as "not found" alike. One
+        // statement finds them and inserts those not yet members; when the connection refuses unknown ids, the
+        // refusal below rolls the insert back with the rest of the write's transaction.
+        var found = await db.Database.SqlQuery<FoundMember>($"""
+            WITH found AS (
+                SELECT u.id, 'User' AS type FROM users u WHERE u.account_id = {accountId} AND u.deleted_at IS NULL AND u.id = ANY({ids})
+                UNION ALL
+                SELECT g.id, 'Group' FROM groups g WHERE g.account_id = {accountId} AND g.id = ANY({ids})),
+            added AS (
+                INSERT INTO group_members (group_id, member_id, member_type, account_id, added)
+                SELECT {groupId}, f.id, f.type, {accountId}, now() FROM found f
+                ON CONFLICT (group_id, member_id) DO NOTHING
+                RETURNING member_id)
+            SELECT f.id AS "Id", EXISTS (SELECT 1 FROM added a WHERE a.member_id = f.id) AS "Inserted" FROM found f
             """).ToListAsync(ct);
-        var missing = ids.Except(found).ToList();
+        var missing = ids.Except(found.Select(f => f.Id)).ToList();
         if (missing.Count > 0 && unknown == UnknownMembers.Reject)
         {
             return ScimError.InvalidValue($"members value {Quote(missing.Select(m => m.ToString()).ToList())} is not the id of a User or Group of this account.");
@@ -90,16 +99,17 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
         {
             // The connection skips what the account does not have (its compatibility setting); the audit entry lists them.
             Log.Add(new JsonObject { ["op"] = "skipUnknown", ["members"] = new JsonArray(missing.Select(m => (JsonNode)m.ToString()).Concat(invalid.Select(i => (JsonNode)i)).Take(100).ToArray()) });
-            ids = found.Distinct().ToArray();
+            ids = found.Select(f => f.Id).Distinct().ToArray();
         }
-        Track(await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO group_members (group_id, member_id, member_type, account_id, added)
-            SELECT {groupId}, u.id, 'User', {accountId}, now() FROM users u WHERE u.account_id = {accountId} AND u.id = ANY({ids})
-            UNION ALL
-            SELECT {groupId}, g.id, 'Group', {accountId}, now() FROM groups g WHERE g.account_id = {accountId} AND g.id = ANY({ids})
-            ON CONFLICT (group_id, member_id) DO NOTHING
-            """, ct), "add", ids);
+        Track(found.Count(f => f.Inserted), "add", ids);
         return null;
+    }
+
+    /// <summary>A requested member the account has, and whether this write made it a member.</summary>
+    private sealed class FoundMember
+    {
+        public Guid Id { get; set; }
+        public bool Inserted { get; set; }
     }
 
     private async Task<ScimError?> RemoveWhereAsync(DeferredOperation operation, CancellationToken ct)
