@@ -77,31 +77,37 @@ internal static class BenchmarkProgram
 
             Console.WriteLine($"ScimServer benchmark: {users:N0} users (+{users / 2:N0} in two other accounts), {Environment.ProcessorCount} cores, PostgreSQL {(local is null ? "from SCIM_BENCH_CONNECTION" : "local cluster")}");
             Console.WriteLine();
-            Console.WriteLine("One caller at a time (latency):");
-            Console.WriteLine(Measurement.Header);
-            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName eq (Okta/Entra match)", iterations,
-                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}")));
-            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=externalId eq", iterations,
-                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"externalId eq \"ext-{User()}\"")}")));
-            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=emails.value eq", iterations,
-                _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"emails.value eq \"user-{User()}@example.com\"")}")));
-            Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName sw (trigram index)", iterations,
-                _ => Get(client, $"/scim/v2/Users?count=10&filter={Uri.EscapeDataString($"userName sw \"user-{User()}@\"")}")));
-            Console.WriteLine(await Measurement.RunAsync("GET /Users/{id}", iterations,
-                i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}")));
-            Console.WriteLine(await Measurement.RunAsync("GET /Users?startIndex=..&count=100 (one page)", Math.Max(20, iterations / 10),
-                i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}")));
-            Console.WriteLine(await Measurement.RunAsync("GET /Groups?filter=displayName eq&excludedAttributes=members", iterations,
-                _ => Get(client, $"/scim/v2/Groups?excludedAttributes=members&filter={Uri.EscapeDataString("displayName eq \"large\"")}")));
-            foreach (var (name, group) in new[] { ("10 members", small), ($"{users:N0} members", large) })
+            // --only NAME: just the 16-caller rows whose name contains NAME (for profiling one operation).
+            var onlyAt = Array.IndexOf(args, "--only");
+            var only = onlyAt >= 0 ? args[onlyAt + 1] : null;
+            if (only is null)
             {
-                Console.WriteLine(await Measurement.RunAsync($"PATCH add one member, group of {name}", iterations,
-                    i => Patch(client, group, $$"""[{"op":"add","path":"members","value":[{"value":"{{newcomers[i % newcomers.Count]}}"}]}]""")));
-                Console.WriteLine(await Measurement.RunAsync($"PATCH remove one member, group of {name}", iterations,
-                    i => Patch(client, group, $$"""[{"op":"remove","path":"members[value eq \"{{newcomers[i % newcomers.Count]}}\"]"}]""")));
+                Console.WriteLine("One caller at a time (latency):");
+                Console.WriteLine(Measurement.Header);
+                Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName eq (Okta/Entra match)", iterations,
+                    _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}")));
+                Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=externalId eq", iterations,
+                    _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"externalId eq \"ext-{User()}\"")}")));
+                Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=emails.value eq", iterations,
+                    _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"emails.value eq \"user-{User()}@example.com\"")}")));
+                Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName sw (trigram index)", iterations,
+                    _ => Get(client, $"/scim/v2/Users?count=10&filter={Uri.EscapeDataString($"userName sw \"user-{User()}@\"")}")));
+                Console.WriteLine(await Measurement.RunAsync("GET /Users/{id}", iterations,
+                    i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}")));
+                Console.WriteLine(await Measurement.RunAsync("GET /Users?startIndex=..&count=100 (one page)", Math.Max(20, iterations / 10),
+                    i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}")));
+                Console.WriteLine(await Measurement.RunAsync("GET /Groups?filter=displayName eq&excludedAttributes=members", iterations,
+                    _ => Get(client, $"/scim/v2/Groups?excludedAttributes=members&filter={Uri.EscapeDataString("displayName eq \"large\"")}")));
+                foreach (var (name, group) in new[] { ("10 members", small), ($"{users:N0} members", large) })
+                {
+                    Console.WriteLine(await Measurement.RunAsync($"PATCH add one member, group of {name}", iterations,
+                        i => Patch(client, group, $$"""[{"op":"add","path":"members","value":[{"value":"{{newcomers[i % newcomers.Count]}}"}]}]""")));
+                    Console.WriteLine(await Measurement.RunAsync($"PATCH remove one member, group of {name}", iterations,
+                        i => Patch(client, group, $$"""[{"op":"remove","path":"members[value eq \"{{newcomers[i % newcomers.Count]}}\"]"}]""")));
+                }
+                Console.WriteLine(await Measurement.RunAsync("POST /Users (create)", iterations, _ => Create(client)));
+                Console.WriteLine(await Measurement.RunAsync("PATCH /Users/{id} replace active (deactivate)", iterations, i => PatchActive(client, newcomers, i)));
             }
-            Console.WriteLine(await Measurement.RunAsync("POST /Users (create)", iterations, _ => Create(client)));
-            Console.WriteLine(await Measurement.RunAsync("PATCH /Users/{id} replace active (deactivate)", iterations, i => PatchActive(client, newcomers, i)));
 
             // The same SQL through raw Npgsql, same database, same run: the ceiling, and what the server adds to it.
             var workers = Option("--workers", 16);
@@ -124,6 +130,10 @@ internal static class BenchmarkProgram
                 ($"group PATCH add, {users:N0} members", i => Patch(client, large, Add(i)), i => ceiling.AddMemberAsync(large, newcomers[i % newcomers.Count])),
             })
             {
+                if (only is not null && !name.Contains(only, StringComparison.Ordinal))
+                {
+                    continue;
+                }
                 var figures = await Measurement.ConcurrentAsync("server  " + name, workers, seconds, server);
                 var bare = await Measurement.ConcurrentAsync("ceiling " + name, workers, seconds, raw);
                 Console.WriteLine(figures);

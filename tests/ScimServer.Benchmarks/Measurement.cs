@@ -79,7 +79,7 @@ internal static class Measurement
 
     public const string ConcurrentHeader = "operation                                      req/s   p50 ms   p95 ms  stmts  CPU µs/req";
 
-    private static async Task WarmUpAsync(int workers, Func<int, Task> operation)
+    public static async Task WarmUpAsync(int workers, Func<int, Task> operation)
     {
         var clock = Stopwatch.StartNew();
         var calls = 0;

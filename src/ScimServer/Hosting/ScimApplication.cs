@@ -25,7 +25,8 @@ public static class ScimApplication
     {
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         services.AddSingleton<DatabaseConnection>();
-        services.AddDbContext<ScimDbContext>((sp, options) => options
+        // Pooled: a request leases a context instead of building one (options, services) for itself.
+        services.AddDbContextPool<ScimDbContext>((sp, options) => options
             .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Value)
             // Migrations are hand-written SQL (see Persistence/Migrations), so there is no model snapshot to compare with.
             .ConfigureWarnings(w => w
