@@ -6,8 +6,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>The account model's rules (docs/account-model.md) through the SCIM HTTP surface.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class AccountRulesTests(ScimFixture fixture)
+public sealed class AccountRulesTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Ext = "urn:scimserver:schemas:extension:account:1.0:User";
 

@@ -7,8 +7,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>The audit log: what is recorded, how it is queried, and that the database and the chain catch tampering.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class AuditTests(ScimFixture fixture)
+public sealed class AuditTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Ext = "urn:scimserver:schemas:extension:account:1.0:User";
 

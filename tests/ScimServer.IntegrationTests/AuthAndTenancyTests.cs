@@ -5,8 +5,7 @@ using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 
-[Collection(ScimCollection.Name)]
-public sealed class AuthAndTenancyTests(ScimFixture fixture)
+public sealed class AuthAndTenancyTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     public static TheoryData<string, string> ProtectedEndpoints => new()
     {

@@ -4,8 +4,7 @@ using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 
-[Collection(ScimCollection.Name)]
-public sealed class CliTests(ScimFixture fixture)
+public sealed class CliTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private async Task<(int Code, string Out)> RunAsync(params string[] args)
     {

@@ -7,8 +7,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>Rule 8 (credits: user limit, team limit, pool, reset) and the credit half of rule 3, through SCIM and the operator API.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class CreditTests(ScimFixture fixture)
+public sealed class CreditTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Ext = "urn:scimserver:schemas:extension:account:1.0:User";
     private const string TeamExt = "urn:scimserver:schemas:extension:account:1.0:Group";

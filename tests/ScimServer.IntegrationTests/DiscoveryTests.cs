@@ -3,8 +3,7 @@ using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 
-[Collection(ScimCollection.Name)]
-public sealed class DiscoveryTests(ScimFixture fixture)
+public sealed class DiscoveryTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private ScimClient Anonymous => new(fixture.App.CreateClient());
 

@@ -3,8 +3,7 @@ using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 
-[Collection(ScimCollection.Name)]
-public sealed class ETagTests(ScimFixture fixture)
+public sealed class ETagTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     [Theory]
     [InlineData("Users")]

@@ -4,8 +4,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>Every filter rule of RFC 7644 §3.4.2.2, executed by PostgreSQL through the HTTP pipeline.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class FilterTests(ScimFixture fixture) : IAsyncLifetime
+public sealed class FilterTests(ScimFixture fixture) : IClassFixture<ScimFixture>, IAsyncLifetime
 {
     private const string Ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     private TestAccount _account = null!;

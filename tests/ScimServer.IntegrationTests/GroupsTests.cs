@@ -4,8 +4,7 @@ using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 
-[Collection(ScimCollection.Name)]
-public sealed class GroupsTests(ScimFixture fixture)
+public sealed class GroupsTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private async Task<(TestAccount Account, string[] Users)> WithUsers(int count)
     {

@@ -6,8 +6,7 @@ namespace ScimServer.IntegrationTests;
 /// Nothing a client sends may produce a 5xx. Valid requests are corrupted character by character with a fixed
 /// seed (so failures reproduce) and sent through the real pipeline.
 /// </summary>
-[Collection(ScimCollection.Name)]
-public sealed class MalformedInputTests(ScimFixture fixture)
+public sealed class MalformedInputTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Alphabet = "\"\\[]().,:-_ $%'{}aeEqrTnNuUl0123456789\u00e9\u0000\u2028";
 

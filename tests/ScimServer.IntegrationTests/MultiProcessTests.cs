@@ -5,24 +5,9 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>Several server processes on one database: seat counts stay exact, and revocation reaches every process.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class MultiProcessTests(ScimFixture fixture) : IAsyncLifetime
+public sealed class MultiProcessTests(ScimFixture fixture, ThreeServers servers) : IClassFixture<ScimFixture>, IClassFixture<ThreeServers>
 {
-    private readonly List<ServerProcess> _servers = [];
-
-    public async Task InitializeAsync()
-    {
-        var starting = Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(fixture.ConnectionString)).ToList();
-        _servers.AddRange(await Task.WhenAll(starting));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var server in _servers)
-        {
-            await server.DisposeAsync();
-        }
-    }
+    private readonly IReadOnlyList<ServerProcess> _servers = servers.Processes;
 
     [Fact]
     public async Task ParallelCreatesAcrossProcesses_TakeExactlyTheFreeSeats_EveryRound()
@@ -146,5 +131,25 @@ public sealed class MultiProcessTests(ScimFixture fixture) : IAsyncLifetime
         var refusals = (await api0.GetAsync($"/api/accounts/{account.Id}/audit?$filter=code eq 'tokenRevoked'&$count=true")).AssertStatus(HttpStatusCode.OK).Json!;
         Assert.True(refusals["@odata.count"]!.GetValue<long>() >= 3);
         Assert.Contains(refusals["value"]!.AsArray(), e => e!["actorId"]!.GetValue<string>() == firstId && e["status"]!.GetValue<int>() == 401);
+    }
+}
+
+/// <summary>Three server processes on the shared database, started once for the class and stopped after it.</summary>
+public sealed class ThreeServers : IAsyncLifetime
+{
+    public IReadOnlyList<ServerProcess> Processes { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await ScimFixture.SharedConnectionStringAsync();
+        Processes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(connectionString)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in Processes)
+        {
+            await server.DisposeAsync();
+        }
     }
 }

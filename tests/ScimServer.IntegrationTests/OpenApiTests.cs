@@ -5,8 +5,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace ScimServer.IntegrationTests;
 
-[Collection(ScimCollection.Name)]
-public sealed class OpenApiTests(ScimFixture fixture)
+public sealed class OpenApiTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private static YamlMappingNode Document(string file = "scim.yaml")
     {

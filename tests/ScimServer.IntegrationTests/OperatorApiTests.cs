@@ -5,8 +5,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>The operator API's accounts, users, teams and dashboard, and where each operator kind stops.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class OperatorApiTests(ScimFixture fixture)
+public sealed class OperatorApiTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Ext = "urn:scimserver:schemas:extension:account:1.0:User";
 

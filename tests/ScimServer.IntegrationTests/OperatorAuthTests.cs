@@ -5,8 +5,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>POST /authenticate, the operator JWT, lockout, and the boundary between operator kinds.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class OperatorAuthTests(ScimFixture fixture)
+public sealed class OperatorAuthTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     [Fact]
     public async Task SignIn_ReturnsAJwtForSixtyMinutes_ThatOpensTheApi()

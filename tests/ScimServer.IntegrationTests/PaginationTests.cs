@@ -3,8 +3,7 @@ using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 
-[Collection(ScimCollection.Name)]
-public sealed class PaginationTests(ScimFixture fixture)
+public sealed class PaginationTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private async Task<TestAccount> WithUsers(int count)
     {

@@ -7,8 +7,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>Defects found by probing the running server from outside; each test failed before its fix.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class ProbedDefectsTests(ScimFixture fixture)
+public sealed class ProbedDefectsTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private async Task<List<(string Action, int Status, string? TargetType, string? TargetId, string? TargetName, string? Detail)>> AuditAsync(Guid accountId)
     {

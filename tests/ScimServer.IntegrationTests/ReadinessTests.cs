@@ -10,7 +10,6 @@ namespace ScimServer.IntegrationTests;
 /// /healthz is liveness (no database), /readyz readiness: it turns 503 within seconds of PostgreSQL going away and
 /// 200 again when it returns, without restarting the server. Runs against a cluster of its own, so it can stop it.
 /// </summary>
-[Collection(ScimCollection.Name)]
 public sealed class ReadinessTests
 {
     [Fact]

@@ -6,8 +6,7 @@ using ScimServer.Users;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>Rule 7: "Require SSO" cannot be switched on while an active Admin could not sign in through the IdP.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class RequireSsoTests(ScimFixture fixture)
+public sealed class RequireSsoTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Ext = "urn:scimserver:schemas:extension:account:1.0:User";
 

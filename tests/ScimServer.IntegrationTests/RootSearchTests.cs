@@ -3,8 +3,7 @@ using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 
-[Collection(ScimCollection.Name)]
-public sealed class RootSearchTests(ScimFixture fixture)
+public sealed class RootSearchTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     [Fact]
     public async Task Search_AcrossTypes_PagesOverUsersThenGroups()

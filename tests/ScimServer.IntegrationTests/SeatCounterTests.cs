@@ -10,8 +10,7 @@ namespace ScimServer.IntegrationTests;
 /// The per-product seat counters (products.seats_used) against a recount of the users, after every kind of
 /// lifecycle change through SCIM, the operator API and CSV import.
 /// </summary>
-[Collection(ScimCollection.Name)]
-public sealed class SeatCounterTests(ScimFixture fixture)
+public sealed class SeatCounterTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Ext = "urn:scimserver:schemas:extension:account:1.0:User";
 

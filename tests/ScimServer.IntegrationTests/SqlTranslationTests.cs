@@ -8,8 +8,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>The SQL the translator writes, and that PostgreSQL answers the filters IdPs send from indexes.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class SqlTranslationTests(ScimFixture fixture)
+public sealed class SqlTranslationTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     [Theory]
     [InlineData("userName eq \"A\"", "(lower(r.user_name) = lower(@p0))")]

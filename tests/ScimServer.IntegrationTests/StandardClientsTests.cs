@@ -11,8 +11,7 @@ namespace ScimServer.IntegrationTests;
 /// filter that matches nothing, two groups of one name. Each fact here failed before the identity rules became
 /// account policies (docs/account-model.md rule 6).
 /// </summary>
-[Collection(ScimCollection.Name)]
-public sealed class StandardClientsTests(ScimFixture fixture)
+public sealed class StandardClientsTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
 

@@ -5,8 +5,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>The hand-written mapping of the token lookup against EF's mapping of the token, account, connection and products.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class TokenReadTests(ScimFixture fixture)
+public sealed class TokenReadTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     [Fact]
     public async Task TheLiveTokenRead_EqualsWhatEfLoads_InEveryProperty()

@@ -4,8 +4,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>U+0000 and unpaired surrogates cannot be stored in PostgreSQL text: they are refused with a 400, never a 500.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class UnstorableTextTests(ScimFixture fixture)
+public sealed class UnstorableTextTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     [Fact]
     public async Task NulInBodyOrFilter_IsA400()

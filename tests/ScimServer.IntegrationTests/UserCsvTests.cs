@@ -6,8 +6,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>CSV export and the all-or-nothing CSV import with a result per row.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class UserCsvTests(ScimFixture fixture)
+public sealed class UserCsvTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private static async Task<ApiResponse> Import(ApiClient api, Guid account, string csv)
     {

@@ -5,8 +5,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>User status (invited, active, deactivated), the 30-day invitation, required names, and the provisioning connection.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class UserLifecycleTests(ScimFixture fixture)
+public sealed class UserLifecycleTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Ext = "urn:scimserver:schemas:extension:account:1.0:User";
 

@@ -6,8 +6,7 @@ using ScimServer.Users;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>The hand-written column mapping of the hot user reads against EF's mapping of the same row.</summary>
-[Collection(ScimCollection.Name)]
-public sealed class UserReadsTests(ScimFixture fixture)
+public sealed class UserReadsTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     [Fact]
     public async Task AUserReadByUserReads_EqualsTheSameUserLoadedByEf_InEveryProperty()

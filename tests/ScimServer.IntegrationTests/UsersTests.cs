@@ -4,8 +4,7 @@ using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 
-[Collection(ScimCollection.Name)]
-public sealed class UsersTests(ScimFixture fixture)
+public sealed class UsersTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     [Fact]
     public async Task Create_ValidUser_Returns201WithLocationETagAndMeta()

@@ -1,18 +1,34 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 
 namespace ScimServer.Auth;
 
-/// <summary>Salted PBKDF2-SHA256 for passwords (people choose them, so the hash must be slow).</summary>
-public static class PasswordHasher
+/// <summary>The cost of new password hashes, bound to the "Passwords" section (tests lower it; production keeps the default).</summary>
+public sealed class PasswordOptions
 {
-    private const int Iterations = 210_000;
+    public const string Section = "Passwords";
 
-    public static string Hash(string password)
+    /// <summary>PBKDF2-SHA256 iterations for new hashes (OWASP's 2023 figure by default); stored hashes keep their own.</summary>
+    public int Iterations { get; set; } = 210_000;
+}
+
+/// <summary>Salted PBKDF2-SHA256 for passwords (people choose them, so the hash must be slow).</summary>
+public sealed class PasswordHasher(IOptions<PasswordOptions> options)
+{
+    private readonly Lazy<string> _decoy = new(() => Hash(Guid.NewGuid().ToString(), options.Value.Iterations));
+
+    /// <summary>A hash of nothing anyone knows, verified when a user name is unknown so both failures cost the same.</summary>
+    public string Decoy => _decoy.Value;
+
+    public string Hash(string password) => Hash(password, options.Value.Iterations);
+
+    public static string Hash(string password, int iterations)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1000);
         var salt = RandomNumberGenerator.GetBytes(16);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA256, 32);
-        return string.Create(CultureInfo.InvariantCulture, $"pbkdf2-sha256${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
+        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, 32);
+        return string.Create(CultureInfo.InvariantCulture, $"pbkdf2-sha256${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
     }
 
     public static bool Verify(string password, string stored)

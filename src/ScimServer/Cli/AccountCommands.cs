@@ -151,7 +151,7 @@ internal static class AccountCommands
     /// <c>operator create &lt;user name&gt; [--account &lt;account&gt;]</c>: staff without --account, else an Admin of that
     /// account. The password is read from SCIM_OPERATOR_PASSWORD, or generated and printed once.
     /// </summary>
-    public static async Task<int> CreateOperatorAsync(ScimDbContext db, string userName, string[] args, CancellationToken ct)
+    public static async Task<int> CreateOperatorAsync(ScimDbContext db, PasswordHasher hasher, string userName, string[] args, CancellationToken ct)
     {
         Account? account = null;
         if (Option(args, "--account") is { } reference && (account = await FindAccountAsync(db, reference, ct)) is null)
@@ -169,7 +169,7 @@ internal static class AccountCommands
         {
             Id = Guid.CreateVersion7(),
             UserName = userName.Trim(),
-            PasswordHash = PasswordHasher.Hash(password),
+            PasswordHash = hasher.Hash(password),
             Kind = account is null ? OperatorKind.Staff : OperatorKind.AccountAdmin,
             AccountId = account?.Id,
             Created = DateTimeOffset.UtcNow,

@@ -138,13 +138,16 @@ internal static class AuditCommands
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(ct);
-        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE archived (LIKE audit_log)", connection))
+        // The table lives in a transaction that is never committed: pooled connections are not reset on close
+        // (DatabaseConnection), so a session-level temporary table would still be there for the next command.
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE archived (LIKE audit_log) ON COMMIT DROP", connection, transaction))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
         foreach (var line in await File.ReadAllLinesAsync(path, ct))
         {
-            await using var insert = new NpgsqlCommand("INSERT INTO archived SELECT * FROM json_populate_record(NULL::audit_log, @row::json)", connection);
+            await using var insert = new NpgsqlCommand("INSERT INTO archived SELECT * FROM json_populate_record(NULL::audit_log, @row::json)", connection, transaction);
             insert.Parameters.AddWithValue("row", line);
             await insert.ExecuteNonQueryAsync(ct);
         }
@@ -155,7 +158,7 @@ internal static class AuditCommands
                    seq = lag(seq) OVER (ORDER BY seq) + 1 OR lag(seq) OVER (ORDER BY seq) IS NULL,
                    encode(hash, 'hex')
             FROM archived a ORDER BY seq
-            """, connection);
+            """, connection, transaction);
         await using var reader = await check.ExecuteReaderAsync(ct);
         long count = 0, first = 0, lastSeq = 0;
         var lastHash = "";

@@ -99,7 +99,7 @@ public static class CliCommands
                 case ["account", "renew", var accountRef, ..]:
                     return await WithDatabase(host, ct, db => AccountCommands.RenewAsync(db, accountRef, args, ct));
                 case ["operator", "create", var userName, ..]:
-                    return await WithDatabase(host, ct, db => AccountCommands.CreateOperatorAsync(db, userName, args, ct));
+                    return await WithDatabase(host, ct, db => AccountCommands.CreateOperatorAsync(db, host.Services.GetRequiredService<Auth.PasswordHasher>(), userName, args, ct));
                 case ["token", "create", var accountRef, ..]:
                     return await WithDatabase(host, ct, async db =>
                     {

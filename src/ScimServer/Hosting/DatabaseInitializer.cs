@@ -15,6 +15,7 @@ internal sealed class DatabaseInitializer(
     IOptions<DatabaseOptions> options,
     IConfiguration configuration,
     DemoBanner banner,
+    Auth.PasswordHasher hasher,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public const string DemoAccountName = "Demo (example.com)";
@@ -57,12 +58,12 @@ internal sealed class DatabaseInitializer(
             banner.Token = (await TokenIssuer.MintAsync(db, account.Id, "demo-run", null, cancellationToken)).Value?.Secret;
             banner.AccountName = account.Name;
             banner.AccountId = account.Id;
-            (banner.OperatorName, banner.OperatorPassword) = await DemoOperatorAsync(db, account.Id, cancellationToken);
+            (banner.OperatorName, banner.OperatorPassword) = await DemoOperatorAsync(db, hasher, account.Id, cancellationToken);
         }
     }
 
     /// <summary>The demo account's Admin operator, with a fresh random password (only its hash is stored).</summary>
-    private static async Task<(string, string)> DemoOperatorAsync(ScimDbContext db, Guid accountId, CancellationToken ct)
+    private static async Task<(string, string)> DemoOperatorAsync(ScimDbContext db, Auth.PasswordHasher hasher, Guid accountId, CancellationToken ct)
     {
         const string name = "admin@example.com";
         var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
@@ -76,7 +77,7 @@ internal sealed class DatabaseInitializer(
             };
             db.Operators.Add(op);
         }
-        op.PasswordHash = Auth.PasswordHasher.Hash(password);
+        op.PasswordHash = hasher.Hash(password);
         op.FailedSignIns = 0;
         op.LockedUntil = null;
         await db.SaveChangesAsync(ct);

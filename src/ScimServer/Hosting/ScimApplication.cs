@@ -25,9 +25,13 @@ public static class ScimApplication
     {
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         services.AddSingleton<DatabaseConnection>();
+        services.Configure<Auth.PasswordOptions>(configuration.GetSection(Auth.PasswordOptions.Section));
+        services.AddSingleton<Auth.PasswordHasher>();
         // Pooled: a request leases a context instead of building one (options, services) for itself.
         services.AddDbContextPool<ScimDbContext>((sp, options) => options
             .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Value)
+            // Interceptors registered as services (the tests record statements this way); none in production.
+            .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())
             // Migrations are hand-written SQL (see Persistence/Migrations), so there is no model snapshot to compare with.
             .ConfigureWarnings(w => w
                 .Ignore(RelationalEventId.PendingModelChangesWarning)

@@ -14,15 +14,12 @@ public static class SignInEndpoint
     public const int MaxFailures = 5;
     public static readonly TimeSpan Lockout = TimeSpan.FromMinutes(15);
 
-    // Verified when the user name is unknown, so both failures cost the same time.
-    private static readonly string DecoyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
-
     public sealed record Credentials(string? Username, string? Password);
 
     public static void MapSignIn(this WebApplication app) =>
         app.MapPost("/authenticate", Authenticate).WithTags("Operator API").WithName("Authenticate").AllowAnonymous();
 
-    internal static async Task<IResult> Authenticate(Credentials? body, HttpContext context, ScimDbContext db, OperatorSigningKey key, AuditTrail audit, CancellationToken ct)
+    internal static async Task<IResult> Authenticate(Credentials? body, HttpContext context, ScimDbContext db, OperatorSigningKey key, AuditTrail audit, PasswordHasher hasher, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(body?.Username) || string.IsNullOrEmpty(body.Password))
         {
@@ -42,7 +39,7 @@ public static class SignInEndpoint
         }
         if (op is null || !PasswordHasher.Verify(body.Password, op.PasswordHash))
         {
-            _ = op is null && PasswordHasher.Verify(body.Password, DecoyHash);
+            _ = op is null && PasswordHasher.Verify(body.Password, hasher.Decoy);
             if (op is not null)
             {
                 // One statement, so concurrent failures on several processes all count.

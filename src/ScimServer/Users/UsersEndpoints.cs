@@ -226,7 +226,7 @@ public static class UsersEndpoints
     {
         var password = doc["password"]?.GetValue<string>();
         doc.Remove("password");
-        return password is null ? null : PasswordHasher.Hash(password);
+        return password is null ? null : PasswordHasher.Hash(password, 210_000);
     }
 
     /// <summary>

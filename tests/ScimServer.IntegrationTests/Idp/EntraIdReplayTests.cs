@@ -9,8 +9,7 @@ namespace ScimServer.IntegrationTests.Idp;
 /// SCIM endpoint guide (capitalised ops, filtered email paths, the enterprise manager as a bare id, "False"
 /// strings from older tenants, member removal by a value array, its extra group schema URN).
 /// </summary>
-[Collection(ScimCollection.Name)]
-public sealed class EntraIdReplayTests(ScimFixture fixture)
+public sealed class EntraIdReplayTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Json = "application/scim+json";
 

@@ -10,8 +10,7 @@ namespace ScimServer.IntegrationTests.Idp;
 /// path-less replace, Push Groups (create, rename with the id in the value, members add, remove by filter, empty
 /// push), and the refusals it shows in its task list.
 /// </summary>
-[Collection(ScimCollection.Name)]
-public sealed class OktaReplayTests(ScimFixture fixture)
+public sealed class OktaReplayTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Json = "application/scim+json; charset=utf-8";
     private const string Ext = "urn:scimserver:schemas:extension:account:1.0:User";

@@ -10,8 +10,7 @@ namespace ScimServer.IntegrationTests.Idp;
 /// suspension as a PUT with active false, deletion, and group provisioning from rules (create, members by value
 /// arrays, rename by PATCH), with the refusals OneLogin logs as failed provisioning events.
 /// </summary>
-[Collection(ScimCollection.Name)]
-public sealed class OneLoginReplayTests(ScimFixture fixture)
+public sealed class OneLoginReplayTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     private const string Json = "application/json";
     private const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";

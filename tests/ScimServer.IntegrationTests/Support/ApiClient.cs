@@ -34,7 +34,7 @@ public sealed class ApiClient(HttpClient http)
         {
             Id = Guid.CreateVersion7(),
             UserName = name,
-            PasswordHash = PasswordHasher.Hash(Password),
+            PasswordHash = PasswordHasher.Hash(Password, ScimApp.PasswordIterations),
             Kind = accountId is null ? OperatorKind.Staff : OperatorKind.AccountAdmin,
             AccountId = accountId,
             Created = DateTimeOffset.UtcNow,

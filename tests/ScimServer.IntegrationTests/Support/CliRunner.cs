@@ -16,7 +16,7 @@ public static class CliRunner
         Console.SetError(error);
         try
         {
-            var code = await CliCommands.RunAsync([.. args, $"--ConnectionStrings:Scim={fixture.ConnectionString}"]);
+            var code = await CliCommands.RunAsync([.. args, $"--ConnectionStrings:Scim={fixture.ConnectionString}", $"--Passwords:Iterations={ScimApp.PasswordIterations}"]);
             return (code, output.ToString(), error.ToString());
         }
         finally

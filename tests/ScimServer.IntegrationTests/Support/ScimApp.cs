@@ -10,6 +10,9 @@ public sealed class ScimApp(string connectionString, IReadOnlyDictionary<string,
     public const int MaxMembersReturned = 50;
     public const int MaxPageSize = 100;
 
+    /// <summary>The cheapest hash the server accepts: tests sign in and set passwords often, and test the rules, not the cost.</summary>
+    public const int PasswordIterations = 1000;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -19,6 +22,7 @@ public sealed class ScimApp(string connectionString, IReadOnlyDictionary<string,
         builder.UseSetting("Scim:MaxMembersReturned", MaxMembersReturned.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Scim:MaxPageSize", MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Scim:MaxPayloadBytes", "65536");
+        builder.UseSetting("Passwords:Iterations", PasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

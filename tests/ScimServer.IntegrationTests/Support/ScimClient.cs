@@ -14,35 +14,9 @@ public sealed class ScimClient(HttpClient http)
     public HttpClient Http { get; } = http;
 
     public Task<ScimResponse> GetAsync(string path, Action<HttpRequestMessage>? configure = null) => SendAsync(HttpMethod.Get, path, null, configure);
-    public Task<ScimResponse> PostAsync(string path, string body) => SendAsync(HttpMethod.Post, path, WithName(path, body));
-    public Task<ScimResponse> PutAsync(string path, string body, Action<HttpRequestMessage>? configure = null) => SendAsync(HttpMethod.Put, path, WithName(path, body), configure);
+    public Task<ScimResponse> PostAsync(string path, string body) => SendAsync(HttpMethod.Post, path, body);
+    public Task<ScimResponse> PutAsync(string path, string body, Action<HttpRequestMessage>? configure = null) => SendAsync(HttpMethod.Put, path, body, configure);
 
-    /// <summary>
-    /// The account model requires a first and last name, which every IdP sends; tests about something else
-    /// leave it out, so a User body without "name" gets one here. Tests of the rule itself use SendAsync.
-    /// </summary>
-    private const string NameMember = """ "name":{"givenName":"Given","familyName":"Family"}, """;
-
-    private static string WithName(string path, string body)
-    {
-        if (!path.StartsWith("/Users", StringComparison.Ordinal) || path.EndsWith(".search", StringComparison.Ordinal))
-        {
-            return body;
-        }
-        try
-        {
-            using var _ = System.Text.Json.JsonDocument.Parse(body);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return body; // Malformed on purpose: the test is about that.
-        }
-        // Textual, so whatever else the body holds (duplicates, odd escapes) reaches the server untouched.
-        var brace = body.IndexOf('{', StringComparison.Ordinal);
-        return brace >= 0 && body.Contains("\"userName\"", StringComparison.Ordinal) && !body.Contains("\"name\"", StringComparison.Ordinal)
-            ? body[..(brace + 1)] + NameMember + body[(brace + 1)..]
-            : body;
-    }
     public Task<ScimResponse> PatchAsync(string path, string body, Action<HttpRequestMessage>? configure = null) => SendAsync(HttpMethod.Patch, path, body, configure);
     public Task<ScimResponse> DeleteAsync(string path, Action<HttpRequestMessage>? configure = null) => SendAsync(HttpMethod.Delete, path, null, configure);
 

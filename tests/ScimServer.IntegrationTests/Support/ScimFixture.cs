@@ -6,29 +6,45 @@ using ScimServer.Persistence;
 
 namespace ScimServer.IntegrationTests.Support;
 
-/// <summary>One database and one server for the whole run; each test isolates itself with a fresh account.</summary>
+/// <summary>
+/// One database and one in-memory server for the whole run, shared by every test class (each declares
+/// <c>IClassFixture&lt;ScimFixture&gt;</c>); classes run in parallel and each test isolates itself with a fresh
+/// account. Started by the first class that needs it, stopped by <see cref="SharedFixtureFramework"/> after the last test.
+/// </summary>
 public sealed class ScimFixture : IAsyncLifetime
 {
-    private TestDatabase? _database;
+    private static readonly Lazy<Task<(TestDatabase Database, ScimApp App)>> Shared = new(StartSharedAsync);
+    private TestDatabase _database = null!;
 
     public ScimApp App { get; private set; } = null!;
-    public string ConnectionString => _database!.ConnectionString;
-    public string? DatabaseLogFile => _database!.LogFile;
+    public string ConnectionString => _database.ConnectionString;
+    public string? DatabaseLogFile => _database.LogFile;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (_database, App) = await Shared.Value;
+
+    /// <summary>Nothing: the shared database outlives each class.</summary>
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The shared database's connection string, for fixtures of their own (server processes).</summary>
+    public static async Task<string> SharedConnectionStringAsync() => (await Shared.Value).Database.ConnectionString;
+
+    internal static async Task StopSharedAsync()
     {
-        _database = await TestDatabase.StartAsync();
-        App = new ScimApp(_database.ConnectionString);
-        _ = App.Server; // Starts the host, which applies the migrations.
+        if (!Shared.IsValueCreated)
+        {
+            return;
+        }
+        var (database, app) = await Shared.Value;
+        await app.DisposeAsync();
+        await database.DisposeAsync();
     }
 
-    public async Task DisposeAsync()
+    private static async Task<(TestDatabase, ScimApp)> StartSharedAsync()
     {
-        await App.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
+        var database = await TestDatabase.StartAsync();
+        var app = new ScimApp(database.ConnectionString);
+        _ = app.Server; // Starts the host, which applies the migrations.
+        return (database, app);
     }
 
     /// <summary>
@@ -39,7 +55,7 @@ public sealed class ScimFixture : IAsyncLifetime
         [("standard", 1_000_000)], ViewerAccess: true, IdentityProviderKind.Okta, SsoStatus.Active, CreditPool: 1_000_000);
 
     /// <summary>A new account with a real minted token, and a client that sends it.</summary>
-    public async Task<TestAccount> NewAccountAsync(ScimApp? app = null, AccountSpec? spec = null)
+    public async Task<TestAccount> NewAccountAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>? app = null, AccountSpec? spec = null)
     {
         app ??= App;
         await using var scope = app.Services.CreateAsyncScope();
@@ -54,10 +70,4 @@ public sealed class ScimFixture : IAsyncLifetime
     /// <summary>A DbContext on the test database, for asserting what was stored.</summary>
     public ScimDbContext Db() =>
         new(new DbContextOptionsBuilder<ScimDbContext>().UseNpgsql(ConnectionString).Options);
-}
-
-[CollectionDefinition(Name)]
-public sealed class ScimCollection : ICollectionFixture<ScimFixture>
-{
-    public const string Name = "scim";
 }

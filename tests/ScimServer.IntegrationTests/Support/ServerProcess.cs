@@ -31,7 +31,7 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var argument in new[]
                  {
                      Path.Combine(AppContext.BaseDirectory, "ScimServer.dll"), "--urls", address.ToString(),
-                     $"--ConnectionStrings:Scim={connectionString}", "--Demo:Enabled=false", "--Logging:LogLevel:Default=Warning",
+                     $"--ConnectionStrings:Scim={connectionString}", "--Demo:Enabled=false", $"--Passwords:Iterations={ScimApp.PasswordIterations}", "--Logging:LogLevel:Default=Warning",
                  })
         {
             start.ArgumentList.Add(argument);
