@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ScimServer.Audit;
 using ScimServer.Cli;
 using ScimServer.Hosting;
+using ScimServer.OperatorApi;
+using ScimServer.Persistence;
+using ScimServer.Scim;
 
 // Subcommands (migrate, token, db) run without the web server; see Cli/CliCommands.cs.
 if (CliCommands.Handles(args))
@@ -15,9 +19,24 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     // Loopback unless told otherwise (--urls, ASPNETCORE_URLS): a fresh checkout is not exposed to the network.
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }
-ScimApplication.AddServices(builder);
+builder.AddServiceDefaults();
+builder.Services.AddPersistence(builder.Configuration);
+builder.Services.AddDatabaseStartup();
+builder.Services.AddScim(builder.Configuration);
+OperatorAuth.Add(builder.Services);
+
 var app = builder.Build();
-ScimApplication.MapEndpoints(app);
+app.UseForwardedHeaders();
+// Outside the exception handler, so a 500 or 503 it writes is recorded too.
+app.UseAuditTrail();
+app.UseExceptionHandler();
+// Inside the exception handler (an unreachable database is a 503), before authentication (the token lookup shares it).
+app.UseRequestConnection();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapScim();
+app.MapOperatorApi();
+app.MapDefaultEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ScimServer.Accounts;
 
-using ScimServer.Hosting;
 using ScimServer.Persistence;
 
 namespace ScimServer.Benchmarks;

@@ -1,4 +1,4 @@
-using ScimServer.Hosting;
+using ScimServer.Persistence;
 
 namespace ScimServer.IntegrationTests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Npgsql;
-using ScimServer.Hosting;
+using ScimServer.Persistence;
 using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;

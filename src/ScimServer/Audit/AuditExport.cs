@@ -1,5 +1,5 @@
 using System.Text;
-using ScimServer.Hosting;
+using ScimServer.OperatorApi;
 
 namespace ScimServer.Audit;
 

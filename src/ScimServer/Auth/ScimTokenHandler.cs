@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ScimServer.Accounts;
 using ScimServer.Audit;
-using ScimServer.Hosting;
+using ScimServer.Scim;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
@@ -15,7 +15,7 @@ namespace ScimServer.Auth;
 /// the database, so a revoked token stops working at once on every server process.
 /// </summary>
 internal sealed class ScimTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ScimDbContext db)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ScimDbContext db, ScimCaller caller)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string Missing = "missing";
@@ -43,9 +43,7 @@ internal sealed class ScimTokenHandler(
             new Claim(ScimTokenDefaults.TokenNameClaim, token.Name),
         ], ScimTokenDefaults.Scheme);
         // Read with the token, so the account gate (rule 1) and the account rules need not query it again.
-        Context.Items[ScimAccessFilter.AccountItem] = live.Account;
-        Context.Items[ScimAccessFilter.ConnectionItem] = live.Connection;
-        Context.Items[ScimAccessFilter.ProductsItem] = live.Products;
+        caller.Authenticated(live);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ScimTokenDefaults.Scheme));
     }
 
@@ -55,10 +53,7 @@ internal sealed class ScimTokenHandler(
     /// </summary>
     private async Task NoteFailureAsync(string secret)
     {
-        if (Context.RequestServices.GetService<AuditTrail>() is not { } trail)
-        {
-            return;
-        }
+        var trail = caller.Audit;
         var dead = secret.Length is > 0 and <= 512 ? await TokenIssuer.FindAnyAsync(db, secret, Context.RequestAborted) : null;
         if (dead is null)
         {

@@ -57,7 +57,7 @@ public static class CliCommands
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        ScimApplication.AddPersistence(builder.Services, builder.Configuration);
+        builder.Services.AddPersistence(builder.Configuration);
         using var host = builder.Build();
         var ct = CancellationToken.None;
         try

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimServer.Auth;
 using ScimServer.Persistence;
-using ScimServer.Hosting;
+using ScimServer.Scim;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Filtering;
 using ScimServer.Protocol.Messages;

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
-using ScimServer.Hosting;
+using ScimServer.Scim;
+using ScimServer.Persistence;
 
 namespace ScimServer.OperatorApi;
 

@@ -10,7 +10,7 @@ public static class RequestConnection
 {
     public static void UseRequestConnection(this WebApplication app) => app.Use(async (context, next) =>
     {
-        if (!context.Request.Path.StartsWithSegments(Hosting.ScimUrls.Prefix))
+        if (!context.Request.Path.StartsWithSegments(Scim.ScimUrls.Prefix))
         {
             await next(context);
             return;

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using ScimServer.Groups;
-using ScimServer.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using ScimServer.Protocol.Schemas;
+using ScimServer.Scim;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Messages;
@@ -20,8 +22,11 @@ public static class RootSearchEndpoints
         return scim;
     }
 
-    internal static async Task<ScimResult> SearchAll(HttpContext context, ScimDbContext db, CancellationToken ct)
+    internal static async Task<ScimResult> SearchAll(
+        HttpContext context, [FromServices] ScimCaller caller, [FromServices] ScimUsers userResources, [FromServices] ScimGroups groupResources, CancellationToken ct)
     {
+        var userCall = new ScimCall(context, caller, CoreSchemas.UserResourceType);
+        var groupCall = new ScimCall(context, caller, CoreSchemas.GroupResourceType);
         var parsed = await ScimQuery.FromBodyAsync(context);
         if (!parsed.IsSuccess)
         {
@@ -29,8 +34,8 @@ public static class RootSearchEndpoints
         }
         var parameters = parsed.Value;
         // Count both first, then take the requested window out of Users-then-Groups.
-        var userCount = await UsersEndpoints.QueryAsync(context, db, parameters with { Count = 0 }, ct);
-        var groupCount = await GroupsEndpoints.QueryAsync(context, db, parameters with { Count = 0 }, ct);
+        var userCount = await userResources.QueryAsync(userCall, parameters with { Count = 0 }, ct);
+        var groupCount = await groupResources.QueryAsync(groupCall, parameters with { Count = 0 }, ct);
         if (!userCount.IsSuccess && !groupCount.IsSuccess)
         {
             return userCount.Error;
@@ -42,14 +47,14 @@ public static class RootSearchEndpoints
         var remaining = parameters.Count;
         if (userCount.IsSuccess && start <= users && remaining > 0)
         {
-            var page = await UsersEndpoints.QueryAsync(context, db, parameters with { StartIndex = start, Count = remaining }, ct);
+            var page = await userResources.QueryAsync(userCall, parameters with { StartIndex = start, Count = remaining }, ct);
             resources.AddRange(page.Value!.Items);
             remaining -= page.Value.Items.Count;
         }
         if (groupCount.IsSuccess && remaining > 0)
         {
             var groupStart = (int)Math.Max(1, start - users);
-            var page = await GroupsEndpoints.QueryAsync(context, db, parameters with { StartIndex = groupStart, Count = remaining }, ct);
+            var page = await groupResources.QueryAsync(groupCall, parameters with { StartIndex = groupStart, Count = remaining }, ct);
             if (!page.IsSuccess)
             {
                 return page.Error;

@@ -89,13 +89,10 @@ public static class UserAdminEndpoints
             }
             var doc = JsonNode.Parse(user.Data)!.AsObject();
             change(doc);
-            var refused = await new UserWriter(db, account, audit, null).StoreAsync(user, UserState.Of(user), doc, deleted: false, passwordChanged: false, token);
-            if (refused is not null)
+            if (await new UserWriter(db, account, audit).UpdateAsync(user, doc, token) is { } refused)
             {
                 return refused;
             }
-            user.LastModified = DateTimeOffset.UtcNow;
-            await db.SaveChangesAsync(token);
             return Result<object>.Ok(await DetailsAsync(db, user, token));
         }, ct));
 

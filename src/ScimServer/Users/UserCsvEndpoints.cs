@@ -7,7 +7,6 @@ using Npgsql;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Groups;
-using ScimServer.Hosting;
 using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
@@ -139,7 +138,7 @@ public static class UserCsvEndpoints
     private static async Task<List<RowResult>> ImportAsync(ScimDbContext db, AuditTrail audit, Guid accountId, List<Row> rows, CancellationToken ct)
     {
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, ct);
-        var writer = new UserWriter(db, account, audit, null);
+        var writer = new UserWriter(db, account, audit);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var teams = new Dictionary<string, Group>(StringComparer.OrdinalIgnoreCase);
         var results = new List<RowResult>();
@@ -174,20 +173,13 @@ public static class UserCsvEndpoints
             {
                 extension["product"] = row.Product;
             }
-            if (created)
-            {
-                db.Users.Add(user);
-            }
-            var refused = await writer.StoreAsync(user, created ? null : UserState.Of(user), doc, deleted: false, passwordChanged: false, ct);
+            var refused = await writer.ImportAsync(user, created, doc, ct);
             if (refused is not null)
             {
-                // Take the row's user out of the unit of work; later rows are still checked, against the rows before.
-                db.Entry(user).State = created ? EntityState.Detached : EntityState.Unchanged;
+                // The writer left the row's user unchanged; later rows are still checked, against the rows before.
                 results.Add(new RowResult(row.Line, email, "error", refused.Detail));
                 continue;
             }
-            user.LastModified = DateTimeOffset.UtcNow;
-            await db.SaveChangesAsync(ct);
             if (row.Team.Length > 0)
             {
                 var team = await TeamAsync(db, audit, accountId, row.Team, teams, ct);

@@ -2,26 +2,116 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
+using ScimServer.Auth;
 using ScimServer.Credits;
+using ScimServer.Groups;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
 namespace ScimServer.Users;
 
 /// <summary>
-/// The one place a user's document is stored, whoever changes it (a SCIM connection, an operator, a CSV import):
-/// the account rules run first, then credits follow the user, then the columns and the audit entry are written.
+/// The one place a user is written, whoever changes it (a SCIM connection, an operator, a CSV import): the account
+/// rules run first, then credits follow the user, then the columns, the timestamps, the password hash and the audit
+/// entry are set and the change is saved, in the caller's unit of work.
 /// </summary>
 /// <param name="connectionId">The SCIM connection writing the user (null for operators and imports).</param>
 /// <param name="products">The account's products when already read (with the SCIM token).</param>
-internal sealed class UserWriter(ScimDbContext db, Account account, AuditTrail audit, Guid? connectionId, IReadOnlyList<Product>? products = null)
+/// <param name="hasher">For the passwords SCIM writes may carry (operator changes and imports carry none).</param>
+internal sealed class UserWriter(
+    ScimDbContext db, Account account, AuditTrail audit, Guid? connectionId = null, IReadOnlyList<Product>? products = null, PasswordHasher? hasher = null)
 {
+    /// <summary>
+    /// A new user (active unless the document says otherwise), or a deprovisioned one with the same userName coming
+    /// back: the same person, so the record and its history are restored. A live user with that userName is a 409.
+    /// </summary>
+    public async Task<Result<(User User, bool Restored)>> CreateAsync(JsonObject document, CancellationToken ct)
+    {
+        var doc = (JsonObject)document.DeepClone();
+        doc["active"] ??= true;
+        var userName = doc["userName"]!.GetValue<string>();
+        var existing = await db.Users.FirstOrDefaultAsync(u => u.AccountId == account.Id && u.UserName.ToLower() == userName.ToLower(), ct);
+        if (existing is { DeletedAt: null })
+        {
+            // The refusal is about that user: "what did the IdP do to this user" finds it, and erasure reaches it.
+            audit.About("User", existing.Id, existing.UserName);
+            return ScimError.Uniqueness($"A user with userName '{existing.UserName}' already exists (id {existing.Id})." +
+                (existing.Active ? "" : " It is inactive: reactivate it (PATCH active true) instead of creating it again."));
+        }
+        var user = existing ?? new User { Id = Guid.CreateVersion7(), AccountId = account.Id, UserName = userName, Data = "{}", Created = DateTimeOffset.UtcNow };
+        if (existing is not null)
+        {
+            existing.PasswordHash = null; // A returning user has the password this request sends, or none.
+        }
+        var refused = await WriteAsync(user, existing is null ? null : UserState.Of(existing), doc, isNew: existing is null, ct);
+        return refused is null ? Result<(User, bool)>.Ok((user, existing is not null)) : refused;
+    }
+
+    /// <summary>A changed document of a live user (PUT, PATCH, an operator's change); a password in it is hashed here.</summary>
+    public Task<ScimError?> UpdateAsync(User user, JsonObject document, CancellationToken ct) =>
+        WriteAsync(user, UserState.Of(user), (JsonObject)document.DeepClone(), isNew: false, ct);
+
+    /// <summary>A user a CSV row describes: new (not yet tracked) or an existing one, by the same rules.</summary>
+    public Task<ScimError?> ImportAsync(User user, bool isNew, JsonObject document, CancellationToken ct) =>
+        WriteAsync(user, isNew ? null : UserState.Of(user), document, isNew, ct);
+
+    /// <summary>
+    /// Deprovisions the user: the record stays (out of every SCIM read, its seat and credits given back), its
+    /// memberships go and each group's version moves.
+    /// </summary>
+    public async Task<ScimError?> DeleteAsync(User user, CancellationToken ct)
+    {
+        var doc = JsonNode.Parse(user.Data)!.AsObject();
+        doc["active"] = false;
+        var refused = await ApplyAsync(user, UserState.Of(user), doc, deleted: true, passwordChanged: false, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        await MembershipWriter.LeaveAllGroupsAsync(db, user.Id, ct);
+        user.DeletedAt = DateTimeOffset.UtcNow;
+        user.LastModified = user.DeletedAt.Value;
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    private async Task<ScimError?> WriteAsync(User user, UserState? before, JsonObject doc, bool isNew, CancellationToken ct)
+    {
+        // Hashed before any row is locked: the hash is slow on purpose.
+        var passwordHash = doc["password"]?.GetValue<string>() is { } password
+            ? (hasher ?? throw new InvalidOperationException("This writer was given no password hasher.")).Hash(password)
+            : null;
+        doc.Remove("password");
+        if (isNew)
+        {
+            db.Users.Add(user); // Tracked first: the credit ledger rows the rules may add refer to it.
+        }
+        var refused = await ApplyAsync(user, before, doc, deleted: false, passwordHash is not null, ct);
+        if (refused is not null)
+        {
+            if (isNew)
+            {
+                db.Entry(user).State = EntityState.Detached; // An import carries on with its next row.
+            }
+            return refused;
+        }
+        user.DeletedAt = null;
+        user.LastModified = DateTimeOffset.UtcNow;
+        if (isNew)
+        {
+            user.Created = user.LastModified; // A new user was created and last modified in the same instant.
+        }
+        user.PasswordHash = passwordHash ?? user.PasswordHash;
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
     /// <summary>
     /// Applies the account rules to the user's new document (role, product, domain, seats, last Admin) and,
     /// when they allow it, stores the document and the columns derived from it. <paramref name="before"/> is
     /// null for a new user; a deleted user coming back is checked like a new one.
     /// </summary>
-    public async Task<ScimError?> StoreAsync(User user, UserState? before, JsonObject doc, bool deleted, bool passwordChanged, CancellationToken ct)
+    private async Task<ScimError?> ApplyAsync(User user, UserState? before, JsonObject doc, bool deleted, bool passwordChanged, CancellationToken ct)
     {
         audit.About("User", user.Id, doc["userName"]?.GetValue<string>() ?? user.UserName);
         var previous = before is null ? null : JsonNode.Parse(user.Data)!.AsObject();

@@ -27,6 +27,8 @@ public sealed class ScimApp(string connectionString, IReadOnlyDictionary<string,
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // No console logger: CliRunner captures the console while a CLI command runs, and classes run in parallel,
+        // so a warning from another test's request would land in that command's output.
+        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning));
     }
 }

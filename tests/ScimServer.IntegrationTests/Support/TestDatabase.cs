@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using ScimServer.Hosting;
+using ScimServer.Persistence;
 using Testcontainers.PostgreSql;
 
 namespace ScimServer.IntegrationTests.Support;

@@ -1,7 +1,7 @@
 using Microsoft.Net.Http.Headers;
 using ScimServer.Protocol.Messages;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.Scim;
 
 /// <summary>If-Match and If-None-Match against a resource's version (RFC 7644 §3.14).</summary>
 public static class Preconditions
@@ -16,6 +16,6 @@ public static class Preconditions
     public static bool NotModified(HttpRequest request, uint version) =>
         ETag.Matches(request.Headers.IfNoneMatch.ToString(), ETag.FromVersion(version));
 
-    public static ScimResult Failed() =>
-        new Protocol.Errors.ScimError(412, null, "If-Match does not name the current version of the resource; read it again to get its ETag.");
+    public static Protocol.Errors.ScimError Failed() =>
+        new(412, null, "If-Match does not name the current version of the resource; read it again to get its ETag.");
 }

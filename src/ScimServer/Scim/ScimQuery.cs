@@ -4,7 +4,7 @@ using ScimServer.Protocol.Messages;
 using ScimServer.Protocol.Resources;
 using ScimServer.Protocol.Schemas;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.Scim;
 
 /// <summary>Reads the list/search parameters and the attribute projection of a request.</summary>
 public static class ScimQuery

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.OperatorApi;
 
 /// <summary>
 /// Writes CSV rows to a text writer asynchronously, one row at a time: CsvHelper formats each row into a buffer

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using ScimServer.Accounts;
 using ScimServer.Persistence;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.Persistence;
 
 /// <summary>
 /// Runs before the server accepts requests: finds or starts the database, applies migrations when asked

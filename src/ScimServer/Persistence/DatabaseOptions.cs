@@ -1,4 +1,4 @@
-namespace ScimServer.Hosting;
+namespace ScimServer.Persistence;
 
 /// <summary>How the server finds its PostgreSQL, bound to the "Database" section.</summary>
 public sealed class DatabaseOptions

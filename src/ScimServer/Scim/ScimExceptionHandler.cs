@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.Scim;
 
 /// <summary>
 /// The one handler for the unexpected: a 503 when the database could not be reached, else a SCIM 500 with no internals, the trace id logged and returned so an

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Messages;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.Scim;
 
 /// <summary>An <c>application/scim+json</c> (or, when asked for, <c>application/json</c>) response with optional ETag and Location headers.</summary>
 public sealed class ScimResult(int status, JsonNode? body, string? etag = null, string? location = null, ScimError? error = null) : IResult

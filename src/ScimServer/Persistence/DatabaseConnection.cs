@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.Persistence;
 
 /// <summary>
 /// The connection string in use: "ConnectionStrings:Scim" when configured, else the project-local PostgreSQL,

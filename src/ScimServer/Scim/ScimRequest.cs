@@ -2,12 +2,34 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Patching;
+using ScimServer.Protocol.Resources;
+using ScimServer.Protocol.Schemas;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.Scim;
 
 /// <summary>Reads a SCIM request body: media type (415), size (413) and JSON syntax (400 invalidSyntax).</summary>
 public static class ScimRequest
 {
+    /// <summary>A POST/PUT body, normalized against the resource type's schemas.</summary>
+    public static async Task<Result<JsonObject>> ReadResourceAsync(HttpContext context, ResourceTypeDefinition type)
+    {
+        var body = await ReadBodyAsync(context.Request);
+        if (!body.IsSuccess)
+        {
+            return body.Error;
+        }
+        return body.Value is JsonObject obj
+            ? ResourceNormalizer.Normalize(obj, type)
+            : ScimError.InvalidSyntax($"A {type.Name} must be sent as a JSON object.");
+    }
+
+    public static async Task<Result<PatchRequest>> ReadPatchAsync(HttpContext context)
+    {
+        var body = await ReadBodyAsync(context.Request);
+        return body.IsSuccess ? PatchRequest.Parse(body.Value) : body.Error;
+    }
+
     public static async Task<Result<JsonNode>> ReadBodyAsync(HttpRequest request)
     {
         var contentType = request.ContentType;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.Persistence;
 
 /// <summary>
 /// A PostgreSQL cluster run from the locally installed binaries (initdb, pg_ctl), for development and tests on

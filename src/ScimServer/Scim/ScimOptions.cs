@@ -1,4 +1,4 @@
-namespace ScimServer.Hosting;
+namespace ScimServer.Scim;
 
 /// <summary>SCIM protocol limits and addressing, bound to the "Scim" configuration section.</summary>
 public sealed class ScimOptions

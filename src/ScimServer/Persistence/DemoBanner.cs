@@ -1,4 +1,4 @@
-namespace ScimServer.Hosting;
+namespace ScimServer.Persistence;
 
 /// <summary>What the run command prints once the server listens: the demo account's token, minted at start.</summary>
 public sealed class DemoBanner

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ScimServer.Hosting;
+namespace ScimServer.Scim;
 
 /// <summary>Absolute URLs for meta.location: the configured public base URL, else the (forwarded) request origin.</summary>
 public static class ScimUrls

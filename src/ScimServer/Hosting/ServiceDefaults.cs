@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.HttpOverrides;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace ScimServer.Hosting;
+
+/// <summary>
+/// What any HTTP service of ours needs whatever it serves (in the manner of .NET Aspire's service defaults):
+/// forwarded headers, JSON and problem-details conventions, telemetry, liveness and readiness.
+/// </summary>
+public static class ServiceDefaults
+{
+    public static void AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // A body that does not bind throws, so the exception handler answers with problem details, not an empty 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.Configure<ForwardedHeadersOptions>(o =>
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        services.AddOpenTelemetry()
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource("Npgsql"))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter("Npgsql"));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            services.ConfigureOpenTelemetryTracerProvider(t => t.AddOtlpExporter());
+            services.ConfigureOpenTelemetryMeterProvider(m => m.AddOtlpExporter());
+        }
+    }
+
+    public static void MapDefaultEndpoints(this WebApplication app)
+    {
+        // The committed documents, served as they are: what the tests check is what clients read.
+        app.MapGet("/openapi/{document:regex(^(operator|scim)\\.yaml$)}", (string document) =>
+                Results.File(Path.Combine(AppContext.BaseDirectory, "openapi", document), "application/yaml"))
+            .WithName("OpenApiDocument").ExcludeFromDescription().AllowAnonymous();
+        // Liveness: the process answers; it never asks the database, so a database outage does not restart replicas.
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
+        // Readiness: 503 while PostgreSQL is unreachable or migrations are pending; 200 again once it is back.
+        app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), ms = (int)e.Value.Duration.TotalMilliseconds }),
+            }),
+        }).WithName("Ready").ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace ScimServer.Persistence;
+
+/// <summary>The database and what every process needs of it (the server and the CLI alike).</summary>
+public static class PersistenceServices
+{
+    public static void AddPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
+        services.AddSingleton<DatabaseConnection>();
+        services.Configure<Auth.PasswordOptions>(configuration.GetSection(Auth.PasswordOptions.Section));
+        services.AddSingleton<Auth.PasswordHasher>();
+        // Pooled: a request leases a context instead of building one (options, services) for itself.
+        services.AddDbContextPool<ScimDbContext>((sp, options) => options
+            .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Value)
+            // Interceptors registered as services (the tests record statements this way); none in production.
+            .AddInterceptors(sp.GetServices<IInterceptor>())
+            // Migrations are hand-written SQL (see Persistence/Migrations), so there is no model snapshot to compare with.
+            .ConfigureWarnings(w => w
+                .Ignore(RelationalEventId.PendingModelChangesWarning)
+                // A failed statement is either a refusal the unit of work answers (a unique violation: 409, logged
+                // there at Information) or an error the exception handler logs once; EF's own error lines would add
+                // a stack trace to every refusal.
+                .Ignore(CoreEventId.SaveChangesFailed, RelationalEventId.CommandError)));
+        services.AddScoped<WriteUnit>();
+        services.AddScoped<Audit.AuditTrail>();
+    }
+
+    /// <summary>The server's part: migrations and the demo account at start, readiness.</summary>
+    public static void AddDatabaseStartup(this IServiceCollection services)
+    {
+        services.AddSingleton<DemoBanner>();
+        services.AddHostedService<DatabaseInitializer>();
+        // Readiness: PostgreSQL answers and every migration is applied (liveness, /healthz, asks nothing of it).
+        services.AddHealthChecks().AddCheck<DatabaseReadiness>("postgresql");
+    }
+}

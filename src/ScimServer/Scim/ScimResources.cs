@@ -1,0 +1,140 @@
+using Microsoft.AspNetCore.Mvc;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Messages;
+using ScimServer.Search;
+
+namespace ScimServer.Scim;
+
+/// <summary>
+/// The seven endpoints of a resource type (RFC 7644 §3.2–§3.6), written once for every <see cref="IScimResource"/>:
+/// list, search and read, and the writes, each run as one unit of work. Endpoint names (ListUsers, PatchGroup, …)
+/// are the audit log's action names.
+/// </summary>
+public static class ScimResources
+{
+    /// <summary>Maps the resource type <typeparamref name="T"/> serves under its endpoint; its name names the routes.</summary>
+    public static RouteGroupBuilder MapResource<T>(this RouteGroupBuilder scim) where T : class, IScimResource
+    {
+        var type = typeof(T) == typeof(Users.ScimUsers) ? Protocol.Schemas.CoreSchemas.UserResourceType : Protocol.Schemas.CoreSchemas.GroupResourceType;
+        var (one, many) = (type.Name, type.Endpoint.TrimStart('/'));
+        // The handlers are not generic (the build-time endpoint generator cannot take generic ones): each request
+        // resolves the resource type's scoped service once.
+        var group = scim.MapGroup(type.Endpoint).WithTags(many).WithMetadata(new ResourceMetadata(typeof(T)));
+        group.MapGet("/", ListAsync).WithName("List" + many);
+        group.MapPost("/.search", SearchAsync).WithName("Search" + many);
+        group.MapGet("/{id}", GetAsync).WithName("Get" + one);
+        group.MapPost("/", CreateAsync).WithName("Create" + one);
+        group.MapPut("/{id}", ReplaceAsync).WithName("Replace" + one);
+        group.MapPatch("/{id}", PatchAsync).WithName("Patch" + one);
+        group.MapDelete("/{id}", DeleteAsync).WithName("Delete" + one);
+        return scim;
+    }
+
+    /// <summary>Which <see cref="IScimResource"/> an endpoint serves.</summary>
+    private sealed record ResourceMetadata(Type Resource);
+
+    private static IScimResource Resource(HttpContext context) =>
+        (IScimResource)context.RequestServices.GetRequiredService(context.GetEndpoint()!.Metadata.GetRequiredMetadata<ResourceMetadata>().Resource);
+
+    /// <summary>GET /{Resources}: parameters from the query string.</summary>
+    internal static async Task<ScimResult> ListAsync(HttpContext context, [FromServices] ScimCaller caller, CancellationToken ct)
+=>
+        await PageAsync(context, caller, ScimQuery.FromQuery(context), ct);
+
+    /// <summary>POST /{Resources}/.search: parameters from a SearchRequest body.</summary>
+    internal static async Task<ScimResult> SearchAsync(HttpContext context, [FromServices] ScimCaller caller, CancellationToken ct)
+=>
+        await PageAsync(context, caller, await ScimQuery.FromBodyAsync(context), ct);
+
+    internal static async Task<ScimResult> GetAsync(string id, HttpContext context, [FromServices] ScimCaller caller, CancellationToken ct)
+    {
+        var resource = Resource(context);
+        var call = new ScimCall(context, caller, resource.Type);
+        var found = await resource.FindAsync(call, id, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+        if (found.Value.Version is { } version && Preconditions.NotModified(context.Request, version))
+        {
+            return new ScimResult(304, null, ETag.FromVersion(version));
+        }
+        return Respond(call, found.Value, 200);
+    }
+
+    internal static async Task<ScimResult> CreateAsync(HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct)
+    {
+        var resource = Resource(context);
+        var document = await ScimRequest.ReadResourceAsync(context, resource.Type);
+        if (!document.IsSuccess)
+        {
+            return document.Error;
+        }
+        var call = new ScimCall(context, caller, resource.Type);
+        return await WriteAsync(call, unit, token => resource.CreateAsync(call, document.Value, token), 201, ct);
+    }
+
+    internal static async Task<ScimResult> ReplaceAsync(string id, HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct)
+    {
+        var resource = Resource(context);
+        var document = await ScimRequest.ReadResourceAsync(context, resource.Type);
+        if (!document.IsSuccess)
+        {
+            return document.Error;
+        }
+        var call = new ScimCall(context, caller, resource.Type);
+        return await WriteAsync(call, unit, token => resource.ReplaceAsync(call, id, document.Value, token), 200, ct);
+    }
+
+    internal static async Task<ScimResult> PatchAsync(string id, HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct)
+    {
+        var resource = Resource(context);
+        var request = await ScimRequest.ReadPatchAsync(context);
+        if (!request.IsSuccess)
+        {
+            return request.Error;
+        }
+        var call = new ScimCall(context, caller, resource.Type);
+        return await WriteAsync(call, unit, token => resource.PatchAsync(call, id, request.Value, token), 200, ct);
+    }
+
+    internal static async Task<ScimResult> DeleteAsync(string id, HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct)
+    {
+        var resource = Resource(context);
+        var call = new ScimCall(context, caller, resource.Type);
+        return await WriteAsync(call, unit, token => resource.DeleteAsync(call, id, token), 204, ct);
+    }
+
+    /// <summary>The write in a unit of work (a lost race is retried unless If-Match was sent), then its response.</summary>
+    private static async Task<ScimResult> WriteAsync(ScimCall call, WriteUnit unit, Func<CancellationToken, Task<Result<Shown>>> write, int status, CancellationToken ct)
+    {
+        var outcome = (await unit.RunAsync(call.HasIfMatch, write, shown => shown.Resource is null ? 204 : status, ct)).AsResult();
+        return outcome.IsSuccess ? Respond(call, outcome.Value, status) : outcome.Error;
+    }
+
+    /// <summary>The resource with the selected attributes, its ETag, and the Location of a created one; 204 when nothing is shown.</summary>
+    private static ScimResult Respond(ScimCall call, Shown shown, int status)
+    {
+        var etag = shown.Version is { } version ? ETag.FromVersion(version) : null;
+        if (shown.Resource is null)
+        {
+            return ScimResult.NoContent(etag);
+        }
+        var location = status == 201 ? shown.Resource["meta"]?["location"]?.GetValue<string>() : null;
+        return new ScimResult(status, call.Selection.Apply(shown.Resource), etag, location);
+    }
+
+    private static async Task<ScimResult> PageAsync(HttpContext context, ScimCaller caller, Result<SearchParameters> parameters, CancellationToken ct)
+    {
+        var resource = Resource(context);
+        if (!parameters.IsSuccess)
+        {
+            return parameters.Error;
+        }
+        var page = await resource.QueryAsync(new ScimCall(context, caller, resource.Type), parameters.Value, ct);
+        return page.IsSuccess
+            ? new ScimResult(200, ListResponse.Build(page.Value.Total, parameters.Value.StartIndex, page.Value.Items))
+            : page.Error;
+    }
+}
