@@ -1,3 +1,4 @@
+using ScimServer.Tokens;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;

@@ -1,3 +1,4 @@
+using ScimServer.Tokens;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;

@@ -1,3 +1,4 @@
+using ScimServer.Tokens;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;

@@ -1,3 +1,4 @@
+using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.IntegrationTests.Support;

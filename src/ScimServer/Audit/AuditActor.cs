@@ -1,5 +1,5 @@
+using ScimServer.Tokens;
 using System.Security.Claims;
-using ScimServer.Auth;
 using ScimServer.OperatorApi;
 
 namespace ScimServer.Audit;

@@ -1,5 +1,5 @@
+using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
-using ScimServer.Auth;
 using ScimServer.Persistence;
 
 namespace ScimServer.Audit;

@@ -1,9 +1,9 @@
+using ScimServer.Tokens;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using ScimServer.Auth;
 using ScimServer.Persistence;
 
 namespace ScimServer.Audit;

@@ -1,9 +1,9 @@
+using ScimServer.Operators;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
-using ScimServer.Auth;
 using ScimServer.Credits;
 using ScimServer.OperatorApi;
 using ScimServer.Persistence;

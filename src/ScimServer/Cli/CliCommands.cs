@@ -1,3 +1,4 @@
+using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimServer.Accounts;
@@ -99,7 +100,7 @@ public static class CliCommands
                 case ["account", "renew", var accountRef, ..]:
                     return await WithDatabase(host, ct, db => AccountCommands.RenewAsync(db, accountRef, args, ct));
                 case ["operator", "create", var userName, ..]:
-                    return await WithDatabase(host, ct, db => AccountCommands.CreateOperatorAsync(db, host.Services.GetRequiredService<Auth.PasswordHasher>(), userName, args, ct));
+                    return await WithDatabase(host, ct, db => AccountCommands.CreateOperatorAsync(db, host.Services.GetRequiredService<Operators.PasswordHasher>(), userName, args, ct));
                 case ["token", "create", var accountRef, ..]:
                     return await WithDatabase(host, ct, async db =>
                     {
@@ -128,16 +129,14 @@ public static class CliCommands
                     return await WithDatabase(host, ct, async db =>
                     {
                         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                        var token = Guid.TryParse(tokenId, out var id) ? await db.ScimTokens.FirstOrDefaultAsync(t => t.Id == id && t.RevokedAt == null, ct) : null;
+                        var trail = new AuditTrail(AuditActor.Cli()) { Action = "cli.token.revoke" };
+                        var token = Guid.TryParse(tokenId, out var id) ? await TokenRevocation.RevokeAsync(db, trail, id, null, ct) : null;
                         if (token is null)
                         {
                             Console.Error.WriteLine($"No live token with id '{tokenId}'.");
                             return 2;
                         }
-                        token.RevokedAt = DateTimeOffset.UtcNow;
-                        await db.SaveChangesAsync(ct);
-                        await AuditCommands.RecordAsync(db, token.AccountId, "cli.token.revoke", "ScimToken", token.Id, token.Name,
-                            AuditDiff.Of(("revokedAt", null, token.RevokedAt)), ct);
+                        await trail.FlushAsync(db, 0, ct);
                         await transaction.CommitAsync(ct);
                         Console.Error.WriteLine("Token revoked.");
                         return 0;

@@ -1,8 +1,8 @@
+using ScimServer.Tokens;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using ScimServer.Auth;
 using ScimServer.Persistence;
 using ScimServer.Scim;
 using ScimServer.Protocol.Errors;

@@ -1,3 +1,4 @@
+using ScimServer.Operators;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;

@@ -1,3 +1,6 @@
+using ScimServer.Accounts;
+using ScimServer.Operators;
+using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Audit;
 using ScimServer.Credits;

@@ -1,3 +1,4 @@
+using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimServer.Accounts;
@@ -15,7 +16,7 @@ internal sealed class DatabaseInitializer(
     IOptions<DatabaseOptions> options,
     IConfiguration configuration,
     DemoBanner banner,
-    Auth.PasswordHasher hasher,
+    Operators.PasswordHasher hasher,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public const string DemoAccountName = "Demo (example.com)";
@@ -63,16 +64,16 @@ internal sealed class DatabaseInitializer(
     }
 
     /// <summary>The demo account's Admin operator, with a fresh random password (only its hash is stored).</summary>
-    private static async Task<(string, string)> DemoOperatorAsync(ScimDbContext db, Auth.PasswordHasher hasher, Guid accountId, CancellationToken ct)
+    private static async Task<(string, string)> DemoOperatorAsync(ScimDbContext db, Operators.PasswordHasher hasher, Guid accountId, CancellationToken ct)
     {
         const string name = "admin@example.com";
         var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
         var op = await db.Operators.FirstOrDefaultAsync(o => o.UserName == name, ct);
         if (op is null)
         {
-            op = new OperatorApi.Operator
+            op = new Operators.Operator
             {
-                Id = Guid.CreateVersion7(), UserName = name, PasswordHash = "", Kind = OperatorApi.OperatorKind.AccountAdmin,
+                Id = Guid.CreateVersion7(), UserName = name, PasswordHash = "", Kind = Operators.OperatorKind.AccountAdmin,
                 AccountId = accountId, Created = DateTimeOffset.UtcNow,
             };
             db.Operators.Add(op);

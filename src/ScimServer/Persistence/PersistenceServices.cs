@@ -10,8 +10,8 @@ public static class PersistenceServices
     {
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         services.AddSingleton<DatabaseConnection>();
-        services.Configure<Auth.PasswordOptions>(configuration.GetSection(Auth.PasswordOptions.Section));
-        services.AddSingleton<Auth.PasswordHasher>();
+        services.Configure<Operators.PasswordOptions>(configuration.GetSection(Operators.PasswordOptions.Section));
+        services.AddSingleton<Operators.PasswordHasher>();
         // Pooled: a request leases a context instead of building one (options, services) for itself.
         services.AddDbContextPool<ScimDbContext>((sp, options) => options
             .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Value)

@@ -1,3 +1,5 @@
+using ScimServer.Operators;
+using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Credits;
@@ -22,7 +24,7 @@ public sealed class ScimDbContext : DbContext
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<ScimConnection> ScimConnections => Set<ScimConnection>();
     public DbSet<CreditLedgerEntry> CreditLedger => Set<CreditLedgerEntry>();
-    public DbSet<OperatorApi.Operator> Operators => Set<OperatorApi.Operator>();
+    public DbSet<Operator> Operators => Set<Operator>();
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

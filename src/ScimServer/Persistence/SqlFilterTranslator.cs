@@ -162,7 +162,7 @@ public sealed class SqlFilterTranslator(IResourceSqlMap map, SqlParameters param
         switch (operand.Kind)
         {
             case SqlKind.Uuid:
-                if (Guid.TryParse((string)literal.Value, out var id) && !Operators.IsSubstring(op) && !Operators.IsOrdering(op))
+                if (Guid.TryParse((string)literal.Value, out var id) && !Protocol.Filtering.Operators.IsSubstring(op) && !Protocol.Filtering.Operators.IsOrdering(op))
                 {
                     var p = parameters.Add(id, NpgsqlDbType.Uuid);
                     return op == ComparisonOperator.Equal ? $"({x} = {p})" : $"({x} IS DISTINCT FROM {p})";

@@ -1,3 +1,4 @@
+using ScimServer.Tokens;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Protocol.Patching;

@@ -1,5 +1,5 @@
+using ScimServer.Tokens;
 using Microsoft.AspNetCore.Authentication;
-using ScimServer.Auth;
 using ScimServer.Discovery;
 using ScimServer.Groups;
 using ScimServer.Protocol.Errors;

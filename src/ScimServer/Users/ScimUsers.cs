@@ -1,5 +1,5 @@
+using ScimServer.Operators;
 using System.Text.Json.Nodes;
-using ScimServer.Auth;
 using ScimServer.Groups;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;

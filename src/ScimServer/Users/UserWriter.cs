@@ -1,8 +1,8 @@
+using ScimServer.Operators;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
-using ScimServer.Auth;
 using ScimServer.Credits;
 using ScimServer.Groups;
 using ScimServer.Persistence;

@@ -1,8 +1,8 @@
+using ScimServer.Operators;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using ScimServer.Auth;
 using ScimServer.OperatorApi;
 
 namespace ScimServer.IntegrationTests.Support;

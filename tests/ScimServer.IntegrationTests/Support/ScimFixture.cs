@@ -1,3 +1,4 @@
+using ScimServer.Tokens;
 using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace ScimServer.OperatorApi;
+namespace ScimServer.Operators;
 
 public enum OperatorKind
 {

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace ScimServer.Accounts;
+namespace ScimServer.Tokens;
 
 internal sealed class ScimTokenConfiguration : IEntityTypeConfiguration<ScimToken>
 {

@@ -1,10 +1,11 @@
+using ScimServer.Accounts;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
-namespace ScimServer.Accounts;
+namespace ScimServer.Tokens;
 
 /// <summary>A freshly minted token: the plain secret (never stored) and the stored record.</summary>
 public sealed record MintedToken(string Secret, ScimToken Token);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
-namespace ScimServer.Auth;
+namespace ScimServer.Operators;
 
 /// <summary>The cost of new password hashes, bound to the "Passwords" section (tests lower it; production keeps the default).</summary>
 public sealed class PasswordOptions

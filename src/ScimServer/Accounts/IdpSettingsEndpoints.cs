@@ -1,10 +1,11 @@
+using ScimServer.OperatorApi;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
-namespace ScimServer.OperatorApi;
+namespace ScimServer.Accounts;
 
 /// <summary>
 /// How the account reads its IdPs: which IdP role values grant which role and product, and each SCIM

@@ -1,10 +1,11 @@
+using ScimServer.OperatorApi;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
-namespace ScimServer.OperatorApi;
+namespace ScimServer.Accounts;
 
 /// <summary>
 /// SSO configuration and the Require SSO toggle (rule 7's lockout guard), and the identity policy: which people

@@ -1,9 +1,9 @@
+using ScimServer.OperatorApi;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Audit;
-using ScimServer.Auth;
 using ScimServer.Persistence;
 
-namespace ScimServer.OperatorApi;
+namespace ScimServer.Operators;
 
 /// <summary>
 /// <c>POST /authenticate</c> {"username", "password"} → {"jwt", "expiresAt"}. Five failed attempts lock the

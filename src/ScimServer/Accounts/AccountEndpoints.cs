@@ -1,3 +1,4 @@
+using ScimServer.OperatorApi;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
@@ -5,7 +6,7 @@ using ScimServer.Audit;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
-namespace ScimServer.OperatorApi;
+namespace ScimServer.Accounts;
 
 /// <summary>
 /// Accounts: the contract (tier, verified domains, products and seats, credit pool, dates, Viewer access).

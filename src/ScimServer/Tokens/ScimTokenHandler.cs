@@ -8,7 +8,7 @@ using ScimServer.Scim;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
-namespace ScimServer.Auth;
+namespace ScimServer.Tokens;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the stored token hashes. Every request reads

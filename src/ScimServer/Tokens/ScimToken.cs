@@ -1,4 +1,4 @@
-namespace ScimServer.Accounts;
+namespace ScimServer.Tokens;
 
 /// <summary>
 /// A bearer token of one account. Only the SHA-256 of the secret is kept: the secret is 256 random bits, so a

@@ -1,4 +1,4 @@
-namespace ScimServer.Auth;
+namespace ScimServer.Tokens;
 
 public static class ScimTokenDefaults
 {

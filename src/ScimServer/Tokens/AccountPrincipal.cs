@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace ScimServer.Auth;
+namespace ScimServer.Tokens;
 
 public static class AccountPrincipal
 {

@@ -1,10 +1,11 @@
+using ScimServer.Accounts;
 using System.Data.Common;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using ScimServer.Persistence;
 
-namespace ScimServer.Accounts;
+namespace ScimServer.Tokens;
 
 /// <summary>
 /// The statement every SCIM request starts with: the live token by its hash, with its account, its connection and

@@ -1,10 +1,11 @@
+using ScimServer.OperatorApi;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 
-namespace ScimServer.OperatorApi;
+namespace ScimServer.Tokens;
 
 /// <summary>
 /// SCIM connections (one per IdP) and their tokens: mint (the secret is in that one answer only), list (never a
@@ -91,16 +92,10 @@ public static class TokenEndpoints
     internal static async Task<IResult> RevokeToken(Guid accountId, Guid tokenId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
         ApiProblem.Answer(await unit.RunAsync(async token =>
         {
-            var found = await db.ScimTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.AccountId == accountId && t.RevokedAt == null, token);
-            if (found is null)
-            {
-                return ScimError.NotFound($"No live token '{tokenId}' in this account.");
-            }
-            found.RevokedAt = DateTimeOffset.UtcNow;
-            await db.SaveChangesAsync(token);
-            audit.About("ScimToken", found.Id, found.Name);
-            audit.Record(AuditDiff.Of(("revokedAt", null, found.RevokedAt)));
-            return Result<object>.Ok(View(found, found.RevokedAt.Value));
+            var found = await TokenRevocation.RevokeAsync(db, audit, tokenId, accountId, token);
+            return found is null
+                ? ScimError.NotFound($"No live token '{tokenId}' in this account.")
+                : Result<object>.Ok(View(found, found.RevokedAt!.Value));
         }, ct));
 
     private static async Task<Result<object>> MintAsync(

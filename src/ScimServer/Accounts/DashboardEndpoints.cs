@@ -1,10 +1,11 @@
+using ScimServer.OperatorApi;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Credits;
 using ScimServer.Persistence;
 
-namespace ScimServer.OperatorApi;
+namespace ScimServer.Accounts;
 
 /// <summary>
 /// The figures an account's admins watch: the credit pool, seats per product, credits used per month over a
