@@ -1,4 +1,3 @@
-using ScimServer.Tokens;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -6,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ScimServer.Accounts;
+using ScimServer.Tokens;
 
 using ScimServer.Persistence;
 

@@ -1,4 +1,3 @@
-using ScimServer.Tokens;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ScimServer.Accounts;
 using ScimServer.Persistence;
+using ScimServer.Tokens;
 
 namespace ScimServer.Benchmarks;
 

@@ -1,10 +1,10 @@
-using ScimServer.Tokens;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using ScimServer.Accounts;
 using ScimServer.Persistence;
+using ScimServer.Tokens;
 
 namespace ScimServer.Benchmarks;
 

@@ -1,8 +1,8 @@
-using ScimServer.Tokens;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.IntegrationTests.Support;
+using ScimServer.Tokens;
 
 namespace ScimServer.IntegrationTests;
 

@@ -189,7 +189,7 @@ public sealed class AuditTests(ScimFixture fixture) : IClassFixture<ScimFixture>
         Assert.Contains("cli.token.create", exported.Out);
 
         var folder = Directory.CreateTempSubdirectory("audit-archive").FullName;
-        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd");
+        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var archive = await CliRunner.RunAsync(fixture, "audit", "archive", "--account", account.ToString(), "--before", tomorrow, "--out", folder);
         Assert.True(archive.Code == 0, archive.Err);
         var file = Assert.Single(Directory.GetFiles(folder));

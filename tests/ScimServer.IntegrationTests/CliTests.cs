@@ -1,5 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
@@ -154,7 +153,7 @@ public sealed class OperatorApiTests(ScimFixture fixture) : IClassFixture<ScimFi
             dash["credits"]!["reserved"]!.GetValue<long>(), dash["credits"]!["available"]!.GetValue<long>()));
         Assert.Equal((10, 3, 7), (dash["seats"]![0]!["purchased"]!.GetValue<int>(), dash["seats"]![0]!["used"]!.GetValue<int>(), dash["seats"]![0]!["left"]!.GetValue<int>()));
         Assert.Equal(60, dash["creditsInPeriod"]!.GetValue<long>());
-        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM"), dash["creditsPerMonth"]![0]!["month"]!.GetValue<string>());
+        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), dash["creditsPerMonth"]![0]!["month"]!.GetValue<string>());
         Assert.Equal(["dash2@example.com", "dash1@example.com", "dash0@example.com"], dash["topUsers"]!.AsArray().Select(u => u!["userName"]!.GetValue<string>()));
         Assert.Equal(1, dash["notSignedIn"]!["count"]!.GetValue<int>());
         Assert.Equal(0, (await api.GetAsync($"/api/accounts/{account.Id}/dashboard?period=custom&from=2020-01-01&to=2020-12-31")).Json!["creditsInPeriod"]!.GetValue<long>());

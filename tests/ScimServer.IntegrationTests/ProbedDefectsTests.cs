@@ -19,6 +19,7 @@ public sealed class ProbedDefectsTests(ScimFixture fixture) : IClassFixture<Scim
         return rows.Select(r => (r.Action, r.Status, r.TargetType, r.TargetId, r.TargetName, r.Detail)).ToList();
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812", Justification = "Materialized by EF from SqlQuery.")]
     private sealed record AuditRow(string Action, int Status, string? TargetType, string? TargetId, string? TargetName, string? Detail);
 
     [Theory]

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Npgsql;
-using ScimServer.Persistence;
 using ScimServer.IntegrationTests.Support;
+using ScimServer.Persistence;
 
 namespace ScimServer.IntegrationTests;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.IntegrationTests.Support;

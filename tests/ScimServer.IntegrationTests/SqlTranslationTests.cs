@@ -1,9 +1,9 @@
 using Npgsql;
 using ScimServer.Groups;
+using ScimServer.IntegrationTests.Support;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Filtering;
 using ScimServer.Users;
-using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 

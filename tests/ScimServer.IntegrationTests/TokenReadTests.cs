@@ -1,7 +1,6 @@
-using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
-using ScimServer.Accounts;
 using ScimServer.IntegrationTests.Support;
+using ScimServer.Tokens;
 
 namespace ScimServer.IntegrationTests;
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using ScimServer.Accounts;
 using ScimServer.IntegrationTests.Support;
 using ScimServer.Users;
 

@@ -30,9 +30,6 @@ public static class AttributeResolver
         return Bind(type.Schema, isExtension: false, path);
     }
 
-    /// <summary>Resolves a sub-attribute name relative to a complex attribute (inside <c>emails[...]</c>).</summary>
-    public static AttributeDefinition? ResolveSub(AttributeDefinition parent, string name) => parent.FindSubAttribute(name);
-
     private static Result<ResolvedAttribute> Bind(SchemaDefinition schema, bool isExtension, AttributePath path)
     {
         var attribute = schema.FindAttribute(path.Name) ?? (isExtension ? null : CommonAttributes.Find(path.Name));

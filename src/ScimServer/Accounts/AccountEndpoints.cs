@@ -1,8 +1,7 @@
-using ScimServer.OperatorApi;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using ScimServer.Accounts;
 using ScimServer.Audit;
+using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 

@@ -1,7 +1,6 @@
-using ScimServer.OperatorApi;
 using Microsoft.EntityFrameworkCore;
-using ScimServer.Accounts;
 using ScimServer.Audit;
+using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 

@@ -1,8 +1,7 @@
-using ScimServer.OperatorApi;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using ScimServer.Accounts;
 using ScimServer.Credits;
+using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 
 namespace ScimServer.Accounts;

@@ -1,6 +1,6 @@
-using ScimServer.Tokens;
 using System.Security.Claims;
 using ScimServer.OperatorApi;
+using ScimServer.Tokens;
 
 namespace ScimServer.Audit;
 

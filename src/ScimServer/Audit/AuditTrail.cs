@@ -1,10 +1,10 @@
-using ScimServer.Tokens;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using ScimServer.Persistence;
+using ScimServer.Tokens;
 
 namespace ScimServer.Audit;
 

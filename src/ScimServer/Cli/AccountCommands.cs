@@ -1,11 +1,10 @@
-using ScimServer.Operators;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Credits;
-using ScimServer.OperatorApi;
+using ScimServer.Operators;
 using ScimServer.Persistence;
 
 namespace ScimServer.Cli;

@@ -1,10 +1,9 @@
-using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimServer.Accounts;
 using ScimServer.Audit;
-using ScimServer.Hosting;
 using ScimServer.Persistence;
+using ScimServer.Tokens;
 
 namespace ScimServer.Cli;
 

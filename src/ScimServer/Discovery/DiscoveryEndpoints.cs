@@ -1,16 +1,14 @@
-using ScimServer.Tokens;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimServer.Persistence;
-using ScimServer.Scim;
 using ScimServer.Protocol.Errors;
-using ScimServer.Protocol.Filtering;
 using ScimServer.Protocol.Messages;
-using ScimServer.Protocol.Patching;
 using ScimServer.Protocol.Schemas;
+using ScimServer.Scim;
 using ScimServer.Search;
+using ScimServer.Tokens;
 
 namespace ScimServer.Discovery;
 

@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Persistence;
-using ScimServer.Protocol.Resources;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Messages;
+using ScimServer.Protocol.Resources;
 using ScimServer.Protocol.Schemas;
 using ScimServer.Search;
 

@@ -1,11 +1,10 @@
-using ScimServer.Operators;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
-using ScimServer.Scim;
+using ScimServer.Operators;
 using ScimServer.Persistence;
 
 namespace ScimServer.OperatorApi;
@@ -76,8 +75,6 @@ public static class OperatorAuth
         });
         return (jwt, expires);
     }
-
-    public static Guid OperatorId(this ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(JwtRegisteredClaimNames.Sub)!);
 
     /// <summary>Staff reach every account; an account Admin only their own (others look like they do not exist).</summary>
     public static bool CanManage(this ClaimsPrincipal principal, Guid accountId) =>

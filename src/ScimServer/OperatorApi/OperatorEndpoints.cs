@@ -1,11 +1,11 @@
-using ScimServer.Accounts;
-using ScimServer.Operators;
-using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
+using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Credits;
 using ScimServer.Groups;
+using ScimServer.Operators;
 using ScimServer.Persistence;
+using ScimServer.Tokens;
 using ScimServer.Users;
 
 namespace ScimServer.OperatorApi;

@@ -1,6 +1,6 @@
-using ScimServer.OperatorApi;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Audit;
+using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 
 namespace ScimServer.Operators;

@@ -1,9 +1,9 @@
-using ScimServer.Operators;
-using ScimServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Credits;
 using ScimServer.Groups;
+using ScimServer.Operators;
+using ScimServer.Tokens;
 using ScimServer.Users;
 
 namespace ScimServer.Persistence;
@@ -25,7 +25,6 @@ public sealed class ScimDbContext : DbContext
     public DbSet<ScimConnection> ScimConnections => Set<ScimConnection>();
     public DbSet<CreditLedgerEntry> CreditLedger => Set<CreditLedgerEntry>();
     public DbSet<Operator> Operators => Set<Operator>();
-    public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScimDbContext).Assembly);

@@ -1,7 +1,7 @@
-using ScimServer.Tokens;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Protocol.Patching;
+using ScimServer.Tokens;
 
 namespace ScimServer.Scim;
 

@@ -1,10 +1,9 @@
-using ScimServer.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using ScimServer.Discovery;
 using ScimServer.Groups;
 using ScimServer.Protocol.Errors;
-using ScimServer.Protocol.Schemas;
 using ScimServer.Search;
+using ScimServer.Tokens;
 using ScimServer.Users;
 
 namespace ScimServer.Scim;

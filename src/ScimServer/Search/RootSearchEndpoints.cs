@@ -1,11 +1,8 @@
 using System.Text.Json.Nodes;
-using ScimServer.Groups;
 using Microsoft.AspNetCore.Mvc;
+using ScimServer.Groups;
 using ScimServer.Protocol.Schemas;
 using ScimServer.Scim;
-using ScimServer.Persistence;
-using ScimServer.Protocol.Errors;
-using ScimServer.Protocol.Messages;
 using ScimServer.Users;
 
 namespace ScimServer.Search;

@@ -2,11 +2,10 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using ScimServer.Accounts;
 using ScimServer.Audit;
-using ScimServer.Scim;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
+using ScimServer.Scim;
 
 namespace ScimServer.Tokens;
 

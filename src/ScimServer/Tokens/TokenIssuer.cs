@@ -1,7 +1,7 @@
-using ScimServer.Accounts;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using ScimServer.Accounts;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 

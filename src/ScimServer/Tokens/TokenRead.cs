@@ -1,8 +1,8 @@
-using ScimServer.Accounts;
 using System.Data.Common;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using ScimServer.Accounts;
 using ScimServer.Persistence;
 
 namespace ScimServer.Tokens;

@@ -1,6 +1,6 @@
-using ScimServer.Operators;
 using System.Text.Json.Nodes;
 using ScimServer.Groups;
+using ScimServer.Operators;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Messages;

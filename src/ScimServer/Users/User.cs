@@ -19,7 +19,7 @@ public sealed class User
     /// </summary>
     public string? Email { get; set; }
 
-    /// <summary>First and last name: as the IdP sent them in <c>name</c>, or derived (see <see cref="PersonName"/>).</summary>
+    /// <summary>First and last name: as the IdP sent them in <c>name</c>, or derived (see <see cref="Person"/>).</summary>
     public string? GivenName { get; set; }
     public string? FamilyName { get; set; }
 

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Groups;
 using ScimServer.OperatorApi;

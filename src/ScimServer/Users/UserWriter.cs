@@ -1,10 +1,10 @@
-using ScimServer.Operators;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Audit;
 using ScimServer.Credits;
 using ScimServer.Groups;
+using ScimServer.Operators;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 

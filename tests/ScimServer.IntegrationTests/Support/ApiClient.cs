@@ -1,9 +1,8 @@
-using ScimServer.Operators;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using ScimServer.OperatorApi;
+using ScimServer.Operators;
 
 namespace ScimServer.IntegrationTests.Support;
 

@@ -1,9 +1,9 @@
-using ScimServer.Tokens;
 using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScimServer.Accounts;
 using ScimServer.Persistence;
+using ScimServer.Tokens;
 
 namespace ScimServer.IntegrationTests.Support;
 
