@@ -22,6 +22,36 @@ public sealed class SeatCounterTests(ScimFixture fixture) : IClassFixture<ScimFi
         return products.ToDictionary(p => p.Code, p => (p.SeatsUsed, counted.GetValueOrDefault(p.Id)));
     }
 
+    /// <summary>
+    /// The SQL form of the seat rule is the predicate of the partial index the recounts use: the same predicate on an
+    /// index of a scratch copy of the table reads back, as PostgreSQL normalises it, exactly as the real index's does.
+    /// </summary>
+    [Fact]
+    public async Task TheSeatRulesSql_IsThePredicateOfTheSeatIndex()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"""
+            CREATE TEMP TABLE seat_rule (LIKE users) ON COMMIT DROP;
+            CREATE INDEX seat_rule_index ON seat_rule (product_id) WHERE {SeatRule.Predicate};
+            SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i WHERE i.indexrelid = 'seat_rule_index'::regclass
+            UNION ALL
+            SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i WHERE i.indexrelid = 'ix_users_seats'::regclass;
+            """, connection, transaction);
+        var predicates = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                predicates.Add(reader.GetString(0));
+            }
+        }
+        await transaction.RollbackAsync();
+        Assert.Equal(2, predicates.Count);
+        Assert.Equal(predicates[1], predicates[0]);
+    }
+
     [Fact]
     public async Task AfterAThousandRandomLifecycleOperations_TheCountersEqualARecount()
     {

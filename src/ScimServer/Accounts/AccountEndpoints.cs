@@ -1,3 +1,4 @@
+using ScimServer.Users;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Audit;
@@ -117,7 +118,7 @@ public static partial class AccountEndpoints
         account.CreditPool = body.CreditPool ?? account.CreditPool;
         account.ViewerAccess = body.ViewerAccess ?? account.ViewerAccess;
         (account.ContractStart, account.ContractEnd) = (start, end);
-        if (body.ViewerAccess == false && before.ViewerAccess && await db.Users.AnyAsync(u => u.AccountId == account.Id && u.Active && u.DeletedAt == null && u.Role == UserRole.Viewer, ct))
+        if (body.ViewerAccess == false && before.ViewerAccess && await db.Users.Active(account.Id).AnyAsync(u => u.Role == UserRole.Viewer, ct))
         {
             return new ScimError(409, "viewersActive", "Active Viewers would lose their access; change them to User or deactivate them before removing Viewer access.");
         }

@@ -1,3 +1,4 @@
+using ScimServer.Users;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Credits;
@@ -54,7 +55,7 @@ public static class DashboardEndpoints
             .Join(db.Users, g => g.UserId, u => u.Id, (g, u) => new { g.UserId, u.UserName, g.Credits })
             .ToListAsync(ct);
         var cutoff = now.AddDays(-days);
-        var idle = db.Users.AsNoTracking().Where(u => u.AccountId == accountId && u.Active && u.DeletedAt == null && (u.LastLogin ?? u.Created) < cutoff);
+        var idle = db.Users.AsNoTracking().Active(accountId).Where(u => (u.LastLogin ?? u.Created) < cutoff);
         return Results.Ok(new
         {
             period = new { name = period ?? "month-to-date", from = start, to = end },

@@ -35,7 +35,7 @@ public static class SeatAudit
 
     /// <summary>The seats taken by the users of product <c>p</c>: <see cref="SeatRule"/> in SQL (the partial index ix_users_seats serves it).</summary>
     private const string Recount =
-        "SELECT count(*)::int AS n FROM users u WHERE u.product_id = p.id AND u.active AND u.deleted_at IS NULL AND u.role <> 'Viewer'";
+        $"SELECT count(*)::int AS n FROM users WHERE product_id = p.id AND {SeatRule.Predicate}";
 
     /// <summary>Sets the drifted counters to their recount; each product row is locked so no grant interleaves.</summary>
     public static async Task<List<SeatDrift>> RepairAsync(ScimDbContext db, Guid? accountId, CancellationToken ct)

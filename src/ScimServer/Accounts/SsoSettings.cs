@@ -1,3 +1,4 @@
+using ScimServer.Users;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
@@ -59,8 +60,8 @@ public static class SsoSettings
     public static Task<List<string>> AdminsWithoutSsoAsync(ScimDbContext db, Guid accountId, IdentityProviderKind idp, CancellationToken ct)
     {
         var viaIdp = db.ScimConnections.Where(c => c.AccountId == accountId && c.Idp == idp).Select(c => (Guid?)c.Id);
-        return db.Users
-            .Where(u => u.AccountId == accountId && u.Active && u.DeletedAt == null && u.Role == UserRole.Admin)
+        return db.Users.Active(accountId)
+            .Where(u => u.Role == UserRole.Admin)
             .Where(u => u.SsoSignInAt == null && (u.ConnectionId == null || !viaIdp.Contains(u.ConnectionId)))
             .OrderBy(u => u.UserName)
             .Select(u => u.UserName)

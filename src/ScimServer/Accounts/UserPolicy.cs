@@ -99,9 +99,9 @@ internal sealed class UserPolicy(ScimDbContext db, Account account, IReadOnlyLis
         {
             return Forbidden("Viewer access is not part of this account's contract; give the user the User role, or add Viewer access to the contract.");
         }
-        if (SeatRule.TakesSeat(after) && !(before is not null && SeatRule.TakesSeat(before) && before.ProductId == after.ProductId))
+        if (SeatRule.Change(before, after).Take is { } taken)
         {
-            var seatError = await TakeSeatAsync(after.ProductId!.Value, ct);
+            var seatError = await TakeSeatAsync(taken, ct);
             if (seatError is not null)
             {
                 return seatError;
@@ -111,7 +111,7 @@ internal sealed class UserPolicy(ScimDbContext db, Account account, IReadOnlyLis
         {
             // Lock the account row so two concurrent demotions cannot both see "another Admin exists".
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM accounts WHERE id = {account.Id} FOR UPDATE", ct);
-            var otherAdmins = await db.Users.CountAsync(u => u.AccountId == account.Id && u.Id != userId && u.Active && u.DeletedAt == null && u.Role == UserRole.Admin, ct);
+            var otherAdmins = await db.Users.Active(account.Id).CountAsync(u => u.Id != userId && u.Role == UserRole.Admin, ct);
             if (otherAdmins == 0)
             {
                 var change = after.Deleted ? "deprovisioned" : !after.Active ? "deactivated" : "demoted";
@@ -127,9 +127,7 @@ internal sealed class UserPolicy(ScimDbContext db, Account account, IReadOnlyLis
     /// </summary>
     public async Task FreeSeatAsync(UserState? before, UserState after, CancellationToken ct)
     {
-        var held = before is not null && SeatRule.TakesSeat(before) ? before.ProductId : null;
-        var holds = SeatRule.TakesSeat(after) ? after.ProductId : null;
-        if (held is { } freed && held != holds)
+        if (SeatRule.Change(before, after).Free is { } freed)
         {
             await db.Database.ExecuteSqlAsync($"UPDATE products SET seats_used = seats_used - 1 WHERE id = {freed}", ct);
         }

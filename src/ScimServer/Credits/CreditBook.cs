@@ -153,8 +153,8 @@ internal sealed class CreditBook(ScimDbContext db)
     public async Task<Result<PoolState>> RenewAsync(Guid accountId, long? newTotal, DateTimeOffset now, CancellationToken ct)
     {
         var pool = await LockPoolAsync(accountId, ct);
-        var reserved = await db.Users
-            .Where(u => u.AccountId == accountId && u.Active && u.DeletedAt == null && u.CreditLimit != null)
+        var reserved = await db.Users.Active(accountId)
+            .Where(u => u.CreditLimit != null)
             .SumAsync(u => u.CreditLimit!.Value, ct);
         if (newTotal < reserved)
         {

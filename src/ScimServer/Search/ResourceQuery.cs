@@ -37,13 +37,14 @@ public sealed class ResourceQuery<T>(
             }
             filter = parsed.Value;
         }
-        // The page statement is built first so a bad sortBy is refused even when nothing matches.
+        // The filter is translated once: the count, when one is needed, reuses the page's WHERE and its parameters.
         var pageParameters = new SqlParameters();
         var pageWhere = Where(accountId, filter, pageParameters);
         if (!pageWhere.IsSuccess)
         {
             return pageWhere.Error;
         }
+        var count = new Count(pageWhere.Value, pageParameters.ToArray());
         var order = "r.id";
         if (parameters.SortBy is not null)
         {
@@ -54,9 +55,10 @@ public sealed class ResourceQuery<T>(
             }
             order = sort.Value + ", r.id";
         }
+        // The page statement is built before anything runs, so a bad sortBy is refused even when nothing matches.
         if (parameters.Count == 0)
         {
-            return Result<ListPage<T>>.Ok(new ListPage<T>(await CountAsync(accountId, filter, ct), []));
+            return Result<ListPage<T>>.Ok(new ListPage<T>(await CountAsync(count, ct), []));
         }
         var limit = pageParameters.Add(parameters.Count, NpgsqlDbType.Integer);
         var offset = pageParameters.Add(parameters.StartIndex - 1, NpgsqlDbType.Integer);
@@ -73,17 +75,18 @@ public sealed class ResourceQuery<T>(
         // or an empty one past the first (the IdP's userName eq lookups are neither) needs the count statement.
         var total = items.Count > 0 && items.Count < parameters.Count
             ? parameters.StartIndex - 1 + items.Count
-            : items.Count == 0 && parameters.StartIndex == 1 ? 0 : await CountAsync(accountId, filter, ct);
+            : items.Count == 0 && parameters.StartIndex == 1 ? 0 : await CountAsync(count, ct);
         return Result<ListPage<T>>.Ok(new ListPage<T>(total, items));
     }
 
-    private async Task<long> CountAsync(Guid accountId, FilterNode? filter, CancellationToken ct)
+    /// <summary>The matches' WHERE clause and the parameters it names (copies of the page's first ones, taken before the sort and limits).</summary>
+    private sealed record Count(string Where, Npgsql.NpgsqlParameter[] Parameters);
+
+    private async Task<long> CountAsync(Count count, CancellationToken ct)
     {
-        var countParameters = new SqlParameters();
-        var where = Where(accountId, filter, countParameters);
         // The SQL text holds only our own names and the translator's parameter markers; values are parameters.
-        var countSql = $"SELECT count(*) AS \"Value\" FROM {table} r WHERE {where.Value}";
-        return await db.Database.SqlQueryRaw<long>(countSql, countParameters.ToArray()).SingleAsync(ct);
+        var sql = $"SELECT count(*) AS \"Value\" FROM {table} r WHERE {count.Where}";
+        return await db.Database.SqlQueryRaw<long>(sql, count.Parameters).SingleAsync(ct);
     }
 
     private Result<string> Where(Guid accountId, FilterNode? filter, SqlParameters parameters)

@@ -41,10 +41,10 @@ public static class UserAdminEndpoints
         users = status switch
         {
             UserStatus.Deprovisioned => users.Where(u => u.DeletedAt != null),
-            UserStatus.Deactivated => users.Where(u => u.DeletedAt == null && !u.Active),
-            UserStatus.Invited => users.Where(u => u.DeletedAt == null && u.Active && u.LastLogin == null),
-            UserStatus.Active => users.Where(u => u.DeletedAt == null && u.Active && u.LastLogin != null),
-            _ => users.Where(u => u.DeletedAt == null),
+            UserStatus.Deactivated => users.Live().Where(u => !u.Active),
+            UserStatus.Invited => users.Live().Where(u => u.Active && u.LastLogin == null),
+            UserStatus.Active => users.Live().Where(u => u.Active && u.LastLogin != null),
+            _ => users.Live(),
         };
         if (!string.IsNullOrWhiteSpace(search))
         {

@@ -155,7 +155,7 @@ public static class UserCsvEndpoints
             }
             var email = row.Email;
             // The file names people by email, whatever userName their IdP gave them.
-            var user = await db.Users.FirstOrDefaultAsync(u => u.AccountId == accountId && u.Email!.ToLower() == email.ToLower() && u.DeletedAt == null, ct);
+            var user = await db.Users.Live(accountId).FirstOrDefaultAsync(u => u.Email!.ToLower() == email.ToLower(), ct);
             var created = user is null;
             user ??= new User { Id = Guid.CreateVersion7(), AccountId = accountId, UserName = email, Data = "{}", Created = DateTimeOffset.UtcNow, Source = "csv" };
             var doc = created ? new JsonObject { ["userName"] = email, ["active"] = true } : JsonNode.Parse(user.Data)!.AsObject();

@@ -189,7 +189,7 @@ internal sealed class UserWriter(
         var lower = email.ToLowerInvariant();
         await NameLock.TakeAsync(db, "user-email", user.AccountId, email, ct);
         var other = await db.Users.AsNoTracking()
-            .Where(u => u.AccountId == user.AccountId && u.Id != user.Id && u.DeletedAt == null && u.Email!.ToLower() == lower)
+            .Live(user.AccountId).Where(u => u.Id != user.Id && u.Email!.ToLower() == lower)
             .Select(u => new { u.Id, u.UserName })
             .FirstOrDefaultAsync(ct);
         return other is null
