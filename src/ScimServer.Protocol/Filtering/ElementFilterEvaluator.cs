@@ -1,75 +1,25 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Schemas;
 
 namespace ScimServer.Protocol.Filtering;
 
 /// <summary>
-/// Evaluates a value filter (<c>emails[type eq "work"]</c>) against the values of one multi-valued attribute
-/// of one resource, for PATCH. Searching resources never uses this: that is SQL's job.
+/// Evaluates a bound value filter (<c>emails[type eq "work"]</c>) against the values of one multi-valued
+/// attribute of one resource, for PATCH. Searching resources never uses this: that is SQL's job.
 /// </summary>
 public static class ElementFilterEvaluator
 {
-    /// <summary>Checks that every attribute named in <paramref name="filter"/> is a sub-attribute of <paramref name="parent"/> with a fitting literal.</summary>
-    public static ScimError? Validate(FilterNode filter, AttributeDefinition parent)
+    /// <summary>Whether the value <paramref name="element"/> of the filtered attribute <paramref name="parent"/> matches.</summary>
+    public static bool Matches(BoundElementFilter filter, AttributeDefinition parent, JsonNode? element) => filter switch
     {
-        try
-        {
-            Walk(filter, parent, element: null);
-            return null;
-        }
-        catch (ScimException e)
-        {
-            return e.Error;
-        }
-    }
-
-    /// <summary>Whether the value <paramref name="element"/> matches; call <see cref="Validate"/> first.</summary>
-    public static bool Matches(FilterNode filter, AttributeDefinition parent, JsonNode? element) =>
-        Walk(filter, parent, element ?? JsonValue.Create((string?)null));
-
-    private static bool Walk(FilterNode node, AttributeDefinition parent, JsonNode? element) => node switch
-    {
-        LogicalNode { Operator: LogicalOperator.And } l => Walk(l.Left, parent, element) & Walk(l.Right, parent, element),
-        LogicalNode l => Walk(l.Left, parent, element) | Walk(l.Right, parent, element),
-        NotNode n => !Walk(n.Inner, parent, element),
-        ComparisonNode c => Compare(c, parent, element),
-        _ => throw new ScimException(ScimError.InvalidFilter("A value filter cannot contain another value filter.")),
+        BoundElementFilter.Logical { Operator: LogicalOperator.And } l => Matches(l.Left, parent, element) & Matches(l.Right, parent, element),
+        BoundElementFilter.Logical l => Matches(l.Left, parent, element) | Matches(l.Right, parent, element),
+        BoundElementFilter.Not n => !Matches(n.Inner, parent, element),
+        BoundElementFilter.Comparison c => element is not null &&
+            Evaluate(c.Attribute, c.Operator, c.Literal, parent.Type == AttributeType.Complex ? (element as JsonObject)?[c.Attribute.Name] : element),
+        _ => false,
     };
-
-    private static bool Compare(ComparisonNode c, AttributeDefinition parent, JsonNode? element)
-    {
-        if (c.Path.SubAttribute is not null || c.Path.SchemaUrn is not null)
-        {
-            throw new ScimException(ScimError.InvalidFilter($"Inside '{parent.Name}[…]' name sub-attributes directly, e.g. 'value'; '{c.Path}' is not one."));
-        }
-        // A multi-valued attribute of simple values is filtered on the value itself ("value" names it).
-        var definition = parent.Type == AttributeType.Complex
-            ? parent.FindSubAttribute(c.Path.Name)
-            : string.Equals(c.Path.Name, "value", StringComparison.OrdinalIgnoreCase) ? parent with { MultiValued = false } : null;
-        if (definition is null)
-        {
-            throw new ScimException(ScimError.InvalidFilter(
-                $"'{c.Path.Name}' is not a sub-attribute of '{parent.Name}'; it has: {string.Join(", ", parent.SubAttributes.Select(a => a.Name))}."));
-        }
-        TypedLiteral? literal = null;
-        if (c.Value is not null)
-        {
-            var typed = TypedLiteral.From(definition, c.Operator, c.Value, parent.Name + "." + definition.Name);
-            if (!typed.IsSuccess)
-            {
-                throw new ScimException(typed.Error);
-            }
-            literal = typed.Value;
-        }
-        if (element is null)
-        {
-            return false;
-        }
-        var actual = parent.Type == AttributeType.Complex ? (element as JsonObject)?[definition.Name] : element;
-        return Evaluate(definition, c.Operator, literal, actual);
-    }
 
     private static bool Evaluate(AttributeDefinition definition, ComparisonOperator op, TypedLiteral? literal, JsonNode? actual)
     {

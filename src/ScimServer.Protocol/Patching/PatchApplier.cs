@@ -67,8 +67,7 @@ public static class PatchApplier
                 throw new ScimException(ScimError.InvalidPath($"'{path}' names a sub-attribute of something that has none."));
             }
             sub = resolved.Attribute.FindSubAttribute(path.SubAttribute)
-                ?? throw new ScimException(ScimError.InvalidPath(
-                    $"'{path.SubAttribute}' is not a sub-attribute of '{resolved.Attribute.Name}'; it has: {string.Join(", ", resolved.Attribute.SubAttributes.Select(a => a.Name))}."));
+                ?? throw new ScimException(ScimError.InvalidPath(AttributeResolver.NotASubAttribute(resolved.Attribute, path.SubAttribute)));
         }
         Apply(document, operation.Kind, new Target(resolved, resolved.Attribute, sub, path.ValueFilter, path.ToString()), operation.Value, pathless: false, context);
     }
@@ -172,9 +171,10 @@ public static class PatchApplier
             throw new ScimException(ScimError.Mutability(
                 $"'{target.Display}': a {target.Attribute.Name} value cannot be edited in place; remove it and add the new one."));
         }
+        BoundElementFilter? bound = null;
         if (target.Filter is not null)
         {
-            ValidateFilter(target);
+            bound = Bind(target);
             if (kind != PatchOperationKind.Remove)
             {
                 throw new ScimException(ScimError.InvalidPath(
@@ -182,7 +182,7 @@ public static class PatchApplier
             }
         }
         var values = ValueNormalizer.Normalize(target.Attribute, BareIds(target.Attribute, value), target.Display) as JsonArray;
-        context.Deferred.Add(new DeferredOperation(kind, target.Attribute.Name, target.Filter, values));
+        context.Deferred.Add(new DeferredOperation(kind, target.Attribute.Name, target.Filter, values) { Bound = bound });
     }
 
     /// <summary>
@@ -317,9 +317,9 @@ public static class PatchApplier
         {
             throw new ScimException(ScimError.InvalidPath($"'{target.Display}': a value filter needs a multi-valued attribute, and '{attribute.Name}' is single-valued."));
         }
-        ValidateFilter(target);
+        var filter = Bind(target);
         var array = container[attribute.Name] as JsonArray;
-        var matches = array?.Where(e => ElementFilterEvaluator.Matches(target.Filter!, attribute, e)).ToList() ?? [];
+        var matches = array?.Where(e => ElementFilterEvaluator.Matches(filter, attribute, e)).ToList() ?? [];
         if (kind == PatchOperationKind.Remove)
         {
             // Removing what is already gone succeeds: IdPs retry removals, and the end state is what they asked for.
@@ -373,13 +373,10 @@ public static class PatchApplier
         DemoteOldPrimaries(container[attribute.Name] as JsonArray ?? [], before);
     }
 
-    private static void ValidateFilter(Target target)
+    private static BoundElementFilter Bind(Target target)
     {
-        var problem = ElementFilterEvaluator.Validate(target.Filter!, target.Attribute);
-        if (problem is not null)
-        {
-            throw new ScimException(ScimError.InvalidPath($"'{target.Display}': {problem.Detail}"));
-        }
+        var bound = BoundElementFilter.Bind(target.Filter!, target.Attribute);
+        return bound.IsSuccess ? bound.Value : throw new ScimException(ScimError.InvalidPath($"'{target.Display}': {bound.Error.Detail}"));
     }
 
     // A filter of "sub eq literal" joined by "and" describes exactly one new value.

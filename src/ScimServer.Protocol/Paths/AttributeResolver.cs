@@ -6,6 +6,10 @@ namespace ScimServer.Protocol.Paths;
 /// <summary>Binds attribute paths to a resource type's schemas, case-insensitively (RFC 7643 §2.1).</summary>
 public static class AttributeResolver
 {
+    /// <summary>Why a name is no sub-attribute of a complex attribute, naming the ones it has.</summary>
+    public static string NotASubAttribute(AttributeDefinition parent, string name) =>
+        $"'{name}' is not a sub-attribute of '{parent.Name}'; it has: {string.Join(", ", parent.SubAttributes.Select(a => a.Name))}.";
+
     public static Result<ResolvedAttribute> Resolve(ResourceTypeDefinition type, AttributePath path)
     {
         if (path.SchemaUrn is not null)

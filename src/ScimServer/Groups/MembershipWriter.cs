@@ -117,7 +117,7 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
         var parameters = new SqlParameters();
         var group = parameters.Add(groupId, NpgsqlDbType.Uuid);
         var source = GroupSqlMap.MemberRows("m", $"m.group_id = {group}");
-        var predicate = new SqlFilterTranslator(GroupSqlMap.Instance, parameters).TranslateElements(operation.Filter!, GroupSqlMap.Members, source);
+        var predicate = new SqlFilterTranslator(GroupSqlMap.Instance, parameters).TranslateElements(operation.Bound!, source);
         if (!predicate.IsSuccess)
         {
             return predicate.Error with { ScimType = ScimType.InvalidPath };

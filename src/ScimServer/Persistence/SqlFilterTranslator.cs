@@ -18,9 +18,9 @@ public sealed class SqlFilterTranslator(IResourceSqlMap map, SqlParameters param
 
     public Result<string> Translate(FilterNode filter) => Guard(() => Node(filter));
 
-    /// <summary>Translates a value filter against an element source (a PATCH removing members by filter).</summary>
-    public Result<string> TranslateElements(FilterNode filter, AttributeDefinition attribute, SqlElementSource source) =>
-        Guard(() => Element(filter, attribute, source));
+    /// <summary>Translates a bound value filter against an element source (a PATCH removing members by filter).</summary>
+    public Result<string> TranslateElements(BoundElementFilter filter, SqlElementSource source) =>
+        Guard(() => Element(filter, source));
 
     public Result<string> OrderBy(string sortBy, SortOrder order) => Guard(() =>
     {
@@ -118,35 +118,22 @@ public sealed class SqlFilterTranslator(IResourceSqlMap map, SqlParameters param
             throw Invalid(ScimType.InvalidFilter, $"'{v.Path}[…]': a value filter needs a multi-valued attribute.");
         }
         var source = Source(resolved);
-        return $"EXISTS (SELECT 1 FROM {source.From} WHERE {source.Where} AND {Element(v.Filter, attribute, source)})";
+        var bound = BoundElementFilter.Bind(v.Filter, attribute);
+        if (!bound.IsSuccess)
+        {
+            throw new TranslationException(bound.Error);
+        }
+        return $"EXISTS (SELECT 1 FROM {source.From} WHERE {source.Where} AND {Element(bound.Value, source)})";
     }
 
-    private string Element(FilterNode node, AttributeDefinition parent, SqlElementSource source) => node switch
+    private string Element(BoundElementFilter node, SqlElementSource source) => node switch
     {
-        LogicalNode l => $"({Element(l.Left, parent, source)} {(l.Operator == LogicalOperator.And ? "AND" : "OR")} {Element(l.Right, parent, source)})",
-        NotNode n => $"(({Element(n.Inner, parent, source)}) IS NOT TRUE)",
-        ComparisonNode c => ElementComparison(c, parent, source),
-        _ => throw Invalid(ScimType.InvalidFilter, "A value filter cannot contain another value filter."),
+        BoundElementFilter.Logical l => $"({Element(l.Left, source)} {(l.Operator == LogicalOperator.And ? "AND" : "OR")} {Element(l.Right, source)})",
+        BoundElementFilter.Not n => $"(({Element(n.Inner, source)}) IS NOT TRUE)",
+        BoundElementFilter.Comparison c => Predicate(
+            source.Sub(c.Attribute) ?? throw Invalid(ScimType.InvalidFilter, $"'{c.Display}' cannot be used in a filter."), c.Operator, c.Literal),
+        _ => throw new InvalidOperationException("Unknown bound filter node."),
     };
-
-    private string ElementComparison(ComparisonNode c, AttributeDefinition parent, SqlElementSource source)
-    {
-        if (c.Path.SubAttribute is not null || c.Path.SchemaUrn is not null)
-        {
-            throw Invalid(ScimType.InvalidFilter, $"Inside '{parent.Name}[…]' name sub-attributes directly, e.g. 'value'; '{c.Path}' is not one.");
-        }
-        var sub = parent.Type == AttributeType.Complex
-            ? parent.FindSubAttribute(c.Path.Name)
-            : string.Equals(c.Path.Name, "value", StringComparison.OrdinalIgnoreCase) ? parent with { MultiValued = false } : null;
-        if (sub is null)
-        {
-            throw Invalid(ScimType.InvalidFilter,
-                $"'{c.Path.Name}' is not a sub-attribute of '{parent.Name}'; it has: {string.Join(", ", parent.SubAttributes.Select(a => a.Name))}.");
-        }
-        var display = parent.Name + "." + sub.Name;
-        var operand = source.Sub(sub) ?? throw Invalid(ScimType.InvalidFilter, $"'{display}' cannot be used in a filter.");
-        return Predicate(operand, c.Operator, Literal(sub, c, display));
-    }
 
     private string Predicate(SqlOperand operand, ComparisonOperator op, TypedLiteral? literal)
     {
