@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using ScimServer.Discovery;
 using ScimServer.Groups;
 using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Schemas;
 using ScimServer.Search;
 using ScimServer.Tokens;
 using ScimServer.Users;
@@ -34,8 +35,8 @@ public static class ScimEndpoints
         scim.MapDiscovery();
         // Resources are gated by the account model's first rule (Enterprise tier, active SSO); discovery is not.
         scim.MapGroup("/").AddEndpointFilter<ScimAccessFilter>()
-            .MapResource<ScimUsers>()
-            .MapResource<ScimGroups>()
+            .MapResource<ScimUsers>(CoreSchemas.UserResourceType)
+            .MapResource<ScimGroups>(CoreSchemas.GroupResourceType)
             .MapRootSearch();
         // RFC 7644 §3.7 and §3.11: unsupported Bulk and /Me answer 501 (ServiceProviderConfig says bulk is off).
         scim.MapPost("/Bulk", () => ScimResult.Error(new ScimError(501, null, "Bulk operations are not supported; send each operation as its own request.")))

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Messages;
+using ScimServer.Protocol.Schemas;
 using ScimServer.Search;
 
 namespace ScimServer.Scim;
@@ -13,10 +14,9 @@ namespace ScimServer.Scim;
 /// </summary>
 public static class ScimResources
 {
-    /// <summary>Maps the resource type <typeparamref name="T"/> serves under its endpoint; its name names the routes.</summary>
-    public static RouteGroupBuilder MapResource<T>(this RouteGroupBuilder scim) where T : class, IScimResource
+    /// <summary>Maps <paramref name="type"/>, served by <typeparamref name="T"/>, under its endpoint; its name names the routes.</summary>
+    public static RouteGroupBuilder MapResource<T>(this RouteGroupBuilder scim, ResourceTypeDefinition type) where T : class, IScimResource
     {
-        var type = typeof(T) == typeof(Users.ScimUsers) ? Protocol.Schemas.CoreSchemas.UserResourceType : Protocol.Schemas.CoreSchemas.GroupResourceType;
         var (one, many) = (type.Name, type.Endpoint.TrimStart('/'));
         // The handlers are not generic (the build-time endpoint generator cannot take generic ones): each request
         // resolves the resource type's scoped service once.
@@ -38,13 +38,11 @@ public static class ScimResources
         (IScimResource)context.RequestServices.GetRequiredService(context.GetEndpoint()!.Metadata.GetRequiredMetadata<ResourceMetadata>().Resource);
 
     /// <summary>GET /{Resources}: parameters from the query string.</summary>
-    internal static async Task<ScimResult> ListAsync(HttpContext context, [FromServices] ScimCaller caller, CancellationToken ct)
-=>
+    internal static async Task<ScimResult> ListAsync(HttpContext context, [FromServices] ScimCaller caller, CancellationToken ct) =>
         await PageAsync(context, caller, ScimQuery.FromQuery(context), ct);
 
     /// <summary>POST /{Resources}/.search: parameters from a SearchRequest body.</summary>
-    internal static async Task<ScimResult> SearchAsync(HttpContext context, [FromServices] ScimCaller caller, CancellationToken ct)
-=>
+    internal static async Task<ScimResult> SearchAsync(HttpContext context, [FromServices] ScimCaller caller, CancellationToken ct) =>
         await PageAsync(context, caller, await ScimQuery.FromBodyAsync(context), ct);
 
     internal static async Task<ScimResult> GetAsync(string id, HttpContext context, [FromServices] ScimCaller caller, CancellationToken ct)
@@ -63,47 +61,35 @@ public static class ScimResources
         return Respond(call, found.Value, 200);
     }
 
-    internal static async Task<ScimResult> CreateAsync(HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct)
-    {
-        var resource = Resource(context);
-        var document = await ScimRequest.ReadResourceAsync(context, resource.Type);
-        if (!document.IsSuccess)
-        {
-            return document.Error;
-        }
-        var call = new ScimCall(context, caller, resource.Type);
-        return await WriteAsync(call, unit, token => resource.CreateAsync(call, document.Value, token), 201, ct);
-    }
+    internal static Task<ScimResult> CreateAsync(HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct) =>
+        WriteBodyAsync(context, caller, unit, ScimRequest.ReadResourceAsync, (resource, call, body, token) => resource.CreateAsync(call, body, token), 201, ct);
 
-    internal static async Task<ScimResult> ReplaceAsync(string id, HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct)
-    {
-        var resource = Resource(context);
-        var document = await ScimRequest.ReadResourceAsync(context, resource.Type);
-        if (!document.IsSuccess)
-        {
-            return document.Error;
-        }
-        var call = new ScimCall(context, caller, resource.Type);
-        return await WriteAsync(call, unit, token => resource.ReplaceAsync(call, id, document.Value, token), 200, ct);
-    }
+    internal static Task<ScimResult> ReplaceAsync(string id, HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct) =>
+        WriteBodyAsync(context, caller, unit, ScimRequest.ReadResourceAsync, (resource, call, body, token) => resource.ReplaceAsync(call, id, body, token), 200, ct);
 
-    internal static async Task<ScimResult> PatchAsync(string id, HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct)
-    {
-        var resource = Resource(context);
-        var request = await ScimRequest.ReadPatchAsync(context);
-        if (!request.IsSuccess)
-        {
-            return request.Error;
-        }
-        var call = new ScimCall(context, caller, resource.Type);
-        return await WriteAsync(call, unit, token => resource.PatchAsync(call, id, request.Value, token), 200, ct);
-    }
+    internal static Task<ScimResult> PatchAsync(string id, HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct) =>
+        WriteBodyAsync(context, caller, unit, (http, _) => ScimRequest.ReadPatchAsync(http), (resource, call, body, token) => resource.PatchAsync(call, id, body, token), 200, ct);
 
     internal static async Task<ScimResult> DeleteAsync(string id, HttpContext context, [FromServices] ScimCaller caller, WriteUnit unit, CancellationToken ct)
     {
         var resource = Resource(context);
         var call = new ScimCall(context, caller, resource.Type);
         return await WriteAsync(call, unit, token => resource.DeleteAsync(call, id, token), 204, ct);
+    }
+
+    /// <summary>Reads and checks the body first (nothing is written for a bad one), then writes with it.</summary>
+    private static async Task<ScimResult> WriteBodyAsync<TBody>(
+        HttpContext context, ScimCaller caller, WriteUnit unit, Func<HttpContext, ResourceTypeDefinition, Task<Result<TBody>>> read,
+        Func<IScimResource, ScimCall, TBody, CancellationToken, Task<Result<Shown>>> write, int status, CancellationToken ct)
+    {
+        var resource = Resource(context);
+        var body = await read(context, resource.Type);
+        if (!body.IsSuccess)
+        {
+            return body.Error;
+        }
+        var call = new ScimCall(context, caller, resource.Type);
+        return await WriteAsync(call, unit, token => write(resource, call, body.Value, token), status, ct);
     }
 
     /// <summary>The write in a unit of work (a lost race is retried unless If-Match was sent), then its response.</summary>
