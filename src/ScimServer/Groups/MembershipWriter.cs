@@ -18,9 +18,11 @@ internal sealed class MembershipWriter(ScimDbContext db, Guid accountId, Guid gr
     /// <summary>Takes a user or group out of every group it is in, moving each of those groups' versions.</summary>
     public static async Task LeaveAllGroupsAsync(ScimDbContext db, Guid memberId, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE groups SET last_modified = now() WHERE id IN (SELECT group_id FROM group_members WHERE member_id = {memberId})", ct);
-        await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE member_id = {memberId}", ct);
+        // One statement: the rows go, and the groups they were in get a new version.
+        await db.Database.ExecuteSqlAsync($"""
+            WITH gone AS (DELETE FROM group_members WHERE member_id = {memberId} RETURNING group_id)
+            UPDATE groups SET last_modified = now() WHERE id IN (SELECT group_id FROM gone)
+            """, ct);
     }
 
     /// <summary>Whether any membership row was added or removed.</summary>
