@@ -13,8 +13,8 @@ namespace ScimServer.Groups;
 /// The one place a SCIM group is written: its document and columns (<see cref="GroupResource"/>), its members
 /// (set-based, <see cref="MembershipWriter"/>), its timestamps and the audit entry, saved in the caller's unit of work.
 /// </summary>
-/// <param name="unknown">What the IdP connection wants done with member ids that are not the account's.</param>
-internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail audit, UnknownMembers unknown)
+/// <param name="unknown">What the IdP connection wants done with member ids that are not the account's (operators: refused).</param>
+internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail audit, UnknownMembers unknown = UnknownMembers.Reject)
 {
     /// <summary>Members are applied after the document (they are rows, not part of it).</summary>
     private static readonly HashSet<string> Deferred = ["members"];
@@ -72,6 +72,42 @@ internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail a
         await db.SaveChangesAsync(ct);
         Record(before, doc, writer);
         return null;
+    }
+
+    /// <summary>A changed document of the group (an operator's team edit); its members stay as they are.</summary>
+    public async Task<ScimError?> UpdateAsync(Group group, JsonObject document, CancellationToken ct)
+    {
+        var before = JsonNode.Parse(group.Data)!.AsObject();
+        About(group, before, document);
+        if (await GroupResource.StoreAsync(db, group, document, ct) is { } invalid)
+        {
+            return invalid;
+        }
+        group.LastModified = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync(ct);
+        Record(before, document, null);
+        return null;
+    }
+
+    /// <summary>Adds or removes the given members (an operator's team change); the entry lists what was done, changed or not.</summary>
+    public async Task<Result<bool>> ChangeMembersAsync(Group group, JsonArray members, bool add, CancellationToken ct)
+    {
+        About(group, null, null);
+        var writer = Members(group);
+        var error = add
+            ? await writer.AddAsync(members, ct)
+            : await writer.ApplyAsync(new DeferredOperation(PatchOperationKind.Remove, "members", null, members), ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (writer.Changed)
+        {
+            group.LastModified = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(ct);
+        }
+        audit.Record(new JsonObject { ["members"] = writer.Log.DeepClone() });
+        return Result<bool>.Ok(writer.Changed);
     }
 
     /// <summary>Applies a PatchOp: the document in memory, members as statements; one version change whatever it touched.</summary>

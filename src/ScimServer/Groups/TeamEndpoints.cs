@@ -50,18 +50,13 @@ public static class TeamEndpoints
     {
         var result = await unit.RunAsync(async token =>
         {
-            var now = DateTimeOffset.UtcNow;
-            var team = new Group { Id = Guid.CreateVersion7(), AccountId = accountId, DisplayName = "", Data = "{}", Created = now, LastModified = now };
             var doc = new JsonObject();
-            if ((Apply(doc, body, requireName: true) ?? await GroupResource.StoreAsync(db, team, doc, token)) is { } invalid)
+            if (Apply(doc, body, requireName: true) is { } invalid)
             {
                 return invalid;
             }
-            db.Groups.Add(team);
-            await db.SaveChangesAsync(token);
-            audit.About("Group", team.Id, team.DisplayName);
-            audit.Record(AuditDiff.Between(null, doc));
-            return Result<object>.Ok(await ViewAsync(db, team, token));
+            var created = await new GroupWriter(db, accountId, audit).CreateAsync(doc, token);
+            return created.IsSuccess ? Result<object>.Ok(await ViewAsync(db, created.Value.Group, token)) : created.Error;
         }, ct, StatusCodes.Status201Created);
         return result.IsSuccess ? Results.Created($"/api/accounts/{accountId}/teams", result.Value) : ApiProblem.From(result.Error);
     }
@@ -73,16 +68,11 @@ public static class TeamEndpoints
             {
                 return TeamNotFound(teamId);
             }
-            var before = JsonNode.Parse(team.Data)!.AsObject();
-            var doc = (JsonObject)before.DeepClone();
-            if ((Apply(doc, body, requireName: false) ?? await GroupResource.StoreAsync(db, team, doc, token)) is { } invalid)
+            var doc = JsonNode.Parse(team.Data)!.AsObject();
+            if ((Apply(doc, body, requireName: false) ?? await new GroupWriter(db, accountId, audit).UpdateAsync(team, doc, token)) is { } invalid)
             {
                 return invalid;
             }
-            team.LastModified = DateTimeOffset.UtcNow;
-            await db.SaveChangesAsync(token);
-            audit.About("Group", team.Id, team.DisplayName);
-            audit.Record(AuditDiff.Between(before, doc));
             return Result<object>.Ok(await ViewAsync(db, team, token));
         }, ct));
 
@@ -94,11 +84,7 @@ public static class TeamEndpoints
             {
                 return TeamNotFound(teamId);
             }
-            audit.About("Group", team.Id, team.DisplayName);
-            await MembershipWriter.LeaveAllGroupsAsync(db, team.Id, token);
-            db.Groups.Remove(team);
-            await db.SaveChangesAsync(token);
-            audit.Record(AuditDiff.Between(JsonNode.Parse(team.Data)!.AsObject(), null));
+            await new GroupWriter(db, accountId, audit).DeleteAsync(team, token);
             return Result<bool>.Ok(true);
         }, ct);
         return result.IsSuccess ? Results.NoContent() : ApiProblem.From(result.Error);
@@ -133,23 +119,9 @@ public static class TeamEndpoints
             {
                 return TeamNotFound(teamId);
             }
-            audit.About("Group", team.Id, team.DisplayName);
-            var writer = new MembershipWriter(db, accountId, teamId);
             var member = new JsonArray(new JsonObject { ["value"] = userId.ToString() });
-            var error = add
-                ? await writer.AddAsync(member, token)
-                : await writer.ApplyAsync(new Protocol.Patching.DeferredOperation(Protocol.Patching.PatchOperationKind.Remove, "members", null, member), token);
-            if (error is not null)
-            {
-                return error;
-            }
-            if (writer.Changed)
-            {
-                team.LastModified = DateTimeOffset.UtcNow;
-                await db.SaveChangesAsync(token);
-            }
-            audit.Record(new JsonObject { ["members"] = writer.Log.DeepClone() });
-            return Result<object>.Ok(new { teamId, userId, member = add, changed = writer.Changed });
+            var changed = await new GroupWriter(db, accountId, audit).ChangeMembersAsync(team, member, add, token);
+            return changed.IsSuccess ? Result<object>.Ok(new { teamId, userId, member = add, changed = changed.Value }) : changed.Error;
         }, ct));
 
     private static Task<Group?> Team(IQueryable<Group> groups, Guid accountId, Guid teamId, CancellationToken ct) =>
