@@ -29,7 +29,11 @@ internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail a
             : null;
 
     /// <summary>A new group with the document's members; <c>HasMembers</c> says whether it got any.</summary>
-    public async Task<Result<(Group Group, bool HasMembers)>> CreateAsync(JsonObject document, CancellationToken ct)
+    /// <param name="sideEffect">
+    /// The action of its audit entry when the group is not what the request is about (a team a CSV import creates):
+    /// the entry is then one more of the request's, and the request keeps its own subject.
+    /// </param>
+    public async Task<Result<(Group Group, bool HasMembers)>> CreateAsync(JsonObject document, CancellationToken ct, string? sideEffect = null)
     {
         var doc = (JsonObject)document.DeepClone();
         var members = TakeMembers(doc);
@@ -42,12 +46,22 @@ internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail a
         db.Groups.Add(group);
         await db.SaveChangesAsync(ct);
         var writer = Members(group);
-        About(group, null, doc);
+        if (sideEffect is null)
+        {
+            About(group, null, doc);
+        }
         if (await writer.AddAsync(members, ct) is { } error)
         {
             return error;
         }
-        Record(null, doc, writer);
+        if (sideEffect is null)
+        {
+            Record(null, doc, writer);
+        }
+        else
+        {
+            audit.RecordOf("Group", group.Id, group.DisplayName, Changes(null, doc, writer), sideEffect);
+        }
         return Result<(Group, bool)>.Ok((group, writer.Changed));
     }
 
@@ -158,14 +172,16 @@ internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail a
     private void About(Group group, JsonObject? before, JsonObject? after) =>
         audit.About("Group", group.Id, after?["displayName"]?.GetValue<string>() ?? before?["displayName"]?.GetValue<string>() ?? group.DisplayName);
 
-    private void Record(JsonObject? before, JsonObject? after, MembershipWriter? writer)
+    private void Record(JsonObject? before, JsonObject? after, MembershipWriter? writer) => audit.Record(Changes(before, after, writer));
+
+    private static JsonObject Changes(JsonObject? before, JsonObject? after, MembershipWriter? writer)
     {
         var changes = AuditDiff.Between(before, after) ?? [];
         if (writer is { Log.Count: > 0 })
         {
             changes["members"] = writer.Log.DeepClone();
         }
-        audit.Record(changes);
+        return changes;
     }
 
     private static JsonArray? TakeMembers(JsonObject doc)

@@ -204,16 +204,12 @@ public static class UserCsvEndpoints
         var team = await db.Groups.FirstOrDefaultAsync(g => g.AccountId == accountId && g.DisplayName.ToLower() == name.ToLower(), ct);
         if (team is null)
         {
-            var now = DateTimeOffset.UtcNow;
-            team = new Group { Id = Guid.CreateVersion7(), AccountId = accountId, DisplayName = "", Data = "{}", Created = now, LastModified = now };
-            var doc = new JsonObject { ["displayName"] = name };
-            if (await GroupResource.StoreAsync(db, team, doc, ct) is { } invalid)
+            var created = await new GroupWriter(db, accountId, audit).CreateAsync(new JsonObject { ["displayName"] = name }, ct, sideEffect: "CreateTeam");
+            if (!created.IsSuccess)
             {
-                return invalid;
+                return created.Error;
             }
-            db.Groups.Add(team);
-            await db.SaveChangesAsync(ct);
-            audit.RecordOf("Group", team.Id, name, AuditDiff.Between(null, doc), "CreateTeam");
+            team = created.Value.Group;
         }
         return Result<Group>.Ok(cache[name] = team);
     }
