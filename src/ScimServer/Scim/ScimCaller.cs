@@ -20,7 +20,6 @@ public sealed class ScimCaller(AuditTrail audit)
     public IReadOnlyList<Product> Products { get; private set; } = [];
     public AuditTrail Audit => audit;
     public Guid AccountId => Account.Id;
-    public bool IsAuthenticated => _account is not null;
 
     /// <summary>The connection decides what a replace through a filter that matches nothing does.</summary>
     public PatchOptions PatchOptions => new(Connection.UnmatchedValueFilter == UnmatchedValueFilter.Create);

@@ -8,10 +8,4 @@ public static class AccountPrincipal
     public static Guid AccountId(this ClaimsPrincipal principal) =>
         Guid.Parse(principal.FindFirstValue(ScimTokenDefaults.AccountClaim)
                    ?? throw new InvalidOperationException("The request is not authenticated with a SCIM token."));
-
-    /// <summary>The SCIM connection (IdP) of the authenticated token: users it writes are provisioned by it.</summary>
-    public static Guid ConnectionId(this ClaimsPrincipal principal) =>
-        Guid.Parse(principal.FindFirstValue(ScimTokenDefaults.ConnectionClaim)
-                   ?? throw new InvalidOperationException("The request is not authenticated with a SCIM token."));
-
 }
