@@ -78,14 +78,7 @@ internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail a
         {
             return error;
         }
-        if (await GroupResource.StoreAsync(db, group, doc, ct) is { } invalid)
-        {
-            return invalid;
-        }
-        group.LastModified = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(ct);
-        Record(before, doc, writer);
-        return null;
+        return await SaveAsync(group, before, doc, writer, ct);
     }
 
     /// <summary>A changed document of the group (an operator's team edit); its members stay as they are.</summary>
@@ -93,14 +86,7 @@ internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail a
     {
         var before = JsonNode.Parse(group.Data)!.AsObject();
         About(group, before, document);
-        if (await GroupResource.StoreAsync(db, group, document, ct) is { } invalid)
-        {
-            return invalid;
-        }
-        group.LastModified = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(ct);
-        Record(before, document, null);
-        return null;
+        return await SaveAsync(group, before, document, null, ct);
     }
 
     /// <summary>Adds or removes the given members (an operator's team change); the entry lists what was done, changed or not.</summary>
@@ -146,14 +132,7 @@ internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail a
         {
             return null;
         }
-        if (await GroupResource.StoreAsync(db, group, outcome.Value.Document, ct) is { } invalid)
-        {
-            return invalid;
-        }
-        group.LastModified = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(ct);
-        Record(before, outcome.Value.Document, writer);
-        return null;
+        return await SaveAsync(group, before, outcome.Value.Document, writer, ct);
     }
 
     public async Task DeleteAsync(Group group, CancellationToken ct)
@@ -164,6 +143,19 @@ internal sealed class GroupWriter(ScimDbContext db, Guid accountId, AuditTrail a
         Record(JsonNode.Parse(group.Data)!.AsObject(), null, null);
         db.Groups.Remove(group);
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Stores the changed document, moves the version once, saves, and records what changed.</summary>
+    private async Task<ScimError?> SaveAsync(Group group, JsonObject before, JsonObject after, MembershipWriter? writer, CancellationToken ct)
+    {
+        if (await GroupResource.StoreAsync(db, group, after, ct) is { } invalid)
+        {
+            return invalid;
+        }
+        group.LastModified = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync(ct);
+        Record(before, after, writer);
+        return null;
     }
 
     private MembershipWriter Members(Group group) => new(db, group.AccountId, group.Id, unknown);
