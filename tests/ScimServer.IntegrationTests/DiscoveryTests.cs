@@ -18,7 +18,8 @@ public sealed class DiscoveryTests(ScimFixture fixture) : IClassFixture<ScimFixt
         Assert.Equal(ScimApp.MaxPageSize, config["filter"]!["maxResults"]!.GetValue<int>());
         Assert.True(config["sort"]!["supported"]!.GetValue<bool>());
         Assert.True(config["etag"]!["supported"]!.GetValue<bool>());
-        Assert.False(config["bulk"]!["supported"]!.GetValue<bool>());
+        Assert.True(config["bulk"]!["supported"]!.GetValue<bool>());
+        Assert.Equal(1000, config["bulk"]!["maxOperations"]!.GetValue<int>());
         Assert.Equal("oauthbearertoken", config["authenticationSchemes"]![0]!["type"]!.GetValue<string>());
     }
 
@@ -67,7 +68,7 @@ public sealed class DiscoveryTests(ScimFixture fixture) : IClassFixture<ScimFixt
     {
         var account = await fixture.NewAccountAsync();
         Assert.Equal("There is no SCIM endpoint for GET '/Printers'.", (await account.Scim.GetAsync("/Printers")).AssertError(HttpStatusCode.NotFound, null));
-        (await account.Scim.PostAsync("/Bulk", "{}")).AssertError(HttpStatusCode.NotImplemented, null);
+        (await account.Scim.PostAsync("/Bulk", "{}")).AssertError(HttpStatusCode.BadRequest, "invalidSyntax");
         (await account.Scim.GetAsync("/Me")).AssertError(HttpStatusCode.NotImplemented, null);
     }
 

@@ -61,4 +61,35 @@ public sealed class ETagTests(ScimFixture fixture) : IClassFixture<ScimFixture>
         var read = await account.Scim.GetAsync($"/Groups/{group["id"]}");
         Assert.Equal(8, read.Json!["members"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task UserETag_FollowsItsGroups_WithoutWritingTheUserRow()
+    {
+        var account = await fixture.NewAccountAsync();
+        var user = await account.Scim.CreateUserAsync("member-etag@example.com");
+        var path = $"/Users/{user["id"]}";
+        var before = user["meta"]!["version"]!.GetValue<string>();
+        var group = await account.Scim.CreateGroupAsync("Tagged", user["id"]!.GetValue<string>());
+
+        var joined = await account.Scim.GetAsync(path + "?excludedAttributes=groups");
+        joined.AssertStatus(HttpStatusCode.OK);
+        Assert.NotEqual(before, joined.ETag);
+        Assert.Equal(joined.ETag, joined.Json!["meta"]!["version"]!.GetValue<string>());
+        Assert.Equal(user["meta"]!["lastModified"]!.ToString(), joined.Json["meta"]!["lastModified"]!.ToString());
+
+        // The old ETag no longer holds for a write, and 304 only answers the current one.
+        void Stale(HttpRequestMessage r) => r.Headers.TryAddWithoutValidation("If-Match", before);
+        (await account.Scim.PatchOpsAsync(path, """[{"op":"replace","path":"title","value":"x"}]""", Stale)).AssertError(HttpStatusCode.PreconditionFailed, null);
+        (await account.Scim.GetAsync(path, r => r.Headers.TryAddWithoutValidation("If-None-Match", before))).AssertStatus(HttpStatusCode.OK);
+
+        // A rename of the group changes what the user shows (groups[].display), so its ETag too; leaving moves it again.
+        (await account.Scim.PatchOpsAsync($"/Groups/{group["id"]}", """[{"op":"replace","path":"displayName","value":"Renamed"}]""")).AssertStatus(HttpStatusCode.NoContent);
+        var renamed = (await account.Scim.GetAsync(path)).ETag;
+        Assert.NotEqual(joined.ETag, renamed);
+        (await account.Scim.PatchOpsAsync($"/Groups/{group["id"]}", $$"""[{"op":"remove","path":"members[value eq \"{{user["id"]}}\"]"}]""")).AssertStatus(HttpStatusCode.NoContent);
+        var left = await account.Scim.GetAsync(path);
+        Assert.NotEqual(renamed, left.ETag);
+        Assert.Equal(before, left.ETag); // the same representation as before it joined: the same ETag
+        (await account.Scim.PatchOpsAsync(path, """[{"op":"replace","path":"title","value":"x"}]""", r => r.Headers.TryAddWithoutValidation("If-Match", left.ETag))).AssertStatus(HttpStatusCode.OK);
+    }
 }

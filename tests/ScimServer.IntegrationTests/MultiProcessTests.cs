@@ -34,6 +34,31 @@ public sealed class MultiProcessTests(ScimFixture fixture, ThreeServers servers)
     }
 
     [Fact]
+    public async Task BulksRacingFromTwoProcesses_TakeExactlyTheLastSeats()
+    {
+        const int seats = 7, perBulk = 10;
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("pro", seats)] });
+        string Bulk(int process) => """{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[""" +
+            string.Join(",", Enumerable.Range(0, perBulk).Select(i => $$$"""{"method":"POST","path":"/Users","bulkId":"b{{{i}}}","data":{"userName":"bulk{{{process}}}-{{{i}}}@example.com"}}""")) + "]}";
+        var responses = await Task.WhenAll(_servers.Take(2).Select((s, p) => s.Client(account.Token).PostAsync("/Bulk", Bulk(p))));
+
+        var statuses = responses.SelectMany(r =>
+        {
+            r.AssertStatus(HttpStatusCode.OK);
+            return r.Json!["Operations"]!.AsArray().Select(o => o!["status"]!.GetValue<string>());
+        }).ToList();
+        Assert.Equal(2 * perBulk, statuses.Count);
+        Assert.Equal(seats, statuses.Count(s => s == "201"));
+        Assert.Equal(2 * perBulk - seats, statuses.Count(s => s == "403"));
+        await using var db = fixture.Db();
+        Assert.Equal(seats, await db.Users.CountAsync(u => u.AccountId == account.Id && u.Active && u.DeletedAt == null));
+        Assert.Equal(seats, await db.Products.Where(p => p.AccountId == account.Id).Select(p => p.SeatsUsed).SingleAsync());
+        var chain = await ScimServer.Audit.AuditChain.VerifyAsync(db, account.Id, CancellationToken.None);
+        Assert.True(chain.Intact, chain.Detail);
+        Assert.Equal(2 * perBulk, chain.Entries);
+    }
+
+    [Fact]
     public async Task ParallelConsumptionAcrossProcesses_SpendsExactlyThePool_WithOneJwtForAll()
     {
         var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { CreditPool = 40 });

@@ -3,8 +3,10 @@ namespace ScimServer.Protocol.Messages;
 /// <summary>Weak entity tags for <c>meta.version</c> and the ETag header (RFC 7644 §3.14).</summary>
 public static class ETag
 {
-    public static string FromVersion(uint version) =>
-        "W/\"" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
+    public static string FromVersion(uint version) => Of(version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A weak tag around <paramref name="opaque"/> (digits, letters and dashes: nothing to escape).</summary>
+    public static string Of(string opaque) => "W/\"" + opaque + "\"";
 
     /// <summary>
     /// True when an If-Match / If-None-Match header value names <paramref name="current"/> or is <c>*</c>.

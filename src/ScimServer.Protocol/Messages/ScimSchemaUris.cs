@@ -13,4 +13,6 @@ public static class ScimSchemaUris
     public const string SearchRequest = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
     public const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     public const string Error = "urn:ietf:params:scim:api:messages:2.0:Error";
+    public const string BulkRequest = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+    public const string BulkResponse = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 }

@@ -48,6 +48,18 @@ public sealed class AuditTrail
 
     public void About(string type, Guid id, string? name) => Subject = (type, id.ToString(), name);
 
+    /// <summary>
+    /// Starts one operation of a /Bulk request: its entries get <paramref name="action"/> and their own subject, and
+    /// share the request's id with the other operations'.
+    /// </summary>
+    public void StartOperation(string action)
+    {
+        Action = action;
+        Subject = null;
+        Refusal = null;
+        _pending.Clear();
+    }
+
     /// <summary>Records a successful change of <see cref="Subject"/>; written at commit, dropped on rollback.</summary>
     public void Record(JsonObject? changes, string? action = null, Guid? accountId = null) =>
         _pending.Add(new Pending(accountId, action, Subject, changes));

@@ -37,7 +37,7 @@ public static class DiscoveryEndpoints
             ["schemas"] = new JsonArray(ScimSchemaUris.ServiceProviderConfig),
             ["documentationUri"] = "https://datatracker.ietf.org/doc/html/rfc7644",
             ["patch"] = new JsonObject { ["supported"] = true },
-            ["bulk"] = new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = options.Value.MaxPayloadBytes },
+            ["bulk"] = new JsonObject { ["supported"] = true, ["maxOperations"] = options.Value.BulkMaxOperations, ["maxPayloadSize"] = options.Value.BulkMaxPayloadBytes },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = options.Value.MaxPageSize },
             ["changePassword"] = new JsonObject { ["supported"] = true },
             ["sort"] = new JsonObject { ["supported"] = true },

@@ -39,7 +39,7 @@ internal static class GroupResource
         {
             resource["members"] = array;
         }
-        resource["meta"] = Meta.Build("Group", group.Created, group.LastModified, $"{baseUrl}/Groups/{group.Id}", group.Version);
+        resource["meta"] = Meta.Build("Group", group.Created, group.LastModified, $"{baseUrl}/Groups/{group.Id}", ETag.FromVersion(group.Version));
         return resource;
     }
 

@@ -60,7 +60,7 @@ public sealed class ScimGroups(ScimDbContext db, IOptions<ScimOptions> options) 
     public async Task<Result<Shown>> ReplaceAsync(ScimCall call, string id, JsonObject document, CancellationToken ct)
     {
         var writer = Writer(call);
-        var group = call.Target(await writer.LockAsync(id, ct), g => g.Version, id);
+        var group = call.Target(await writer.LockAsync(id, ct), g => ETag.FromVersion(g.Version), id);
         if (!group.IsSuccess)
         {
             return group.Error;
@@ -71,7 +71,7 @@ public sealed class ScimGroups(ScimDbContext db, IOptions<ScimOptions> options) 
     public async Task<Result<Shown>> PatchAsync(ScimCall call, string id, PatchRequest request, CancellationToken ct)
     {
         var writer = Writer(call);
-        var group = call.Target(await writer.LockAsync(id, ct), g => g.Version, id);
+        var group = call.Target(await writer.LockAsync(id, ct), g => ETag.FromVersion(g.Version), id);
         if (!group.IsSuccess)
         {
             return group.Error;
@@ -80,13 +80,13 @@ public sealed class ScimGroups(ScimDbContext db, IOptions<ScimOptions> options) 
         {
             return refused;
         }
-        return call.AsksForAttributes ? await ShowAsync(call, group.Value, ct) : new Shown(null, group.Value.Version);
+        return call.AsksForAttributes ? await ShowAsync(call, group.Value, ct) : new Shown(null, ETag.FromVersion(group.Value.Version));
     }
 
     public async Task<Result<Shown>> DeleteAsync(ScimCall call, string id, CancellationToken ct)
     {
         var writer = Writer(call);
-        var group = call.Target(await writer.LockAsync(id, ct), g => g.Version, id);
+        var group = call.Target(await writer.LockAsync(id, ct), g => ETag.FromVersion(g.Version), id);
         if (!group.IsSuccess)
         {
             return group.Error;
@@ -104,7 +104,7 @@ public sealed class ScimGroups(ScimDbContext db, IOptions<ScimOptions> options) 
         {
             return members.Error;
         }
-        return new Shown(GroupResource.Render(group, members.Value?[group.Id], call.BaseUrl), group.Version);
+        return new Shown(GroupResource.Render(group, members.Value?[group.Id], call.BaseUrl), ETag.FromVersion(group.Version));
     }
 
     private async Task<Result<ILookup<Guid, MemberRef>?>> MembersIfWanted(AttributeSelection selection, IReadOnlyCollection<Guid> groupIds, CancellationToken ct)

@@ -31,9 +31,9 @@ public interface IScimResource
 
 /// <summary>
 /// A resource as the response shows it, before the attribute selection: <paramref name="Resource"/> null for a
-/// 204, <paramref name="Version"/> null for no ETag (a deleted resource).
+/// 204, <paramref name="ETag"/> (its <c>meta.version</c>) null for none (a deleted resource).
 /// </summary>
-public sealed record Shown(JsonObject? Resource, uint? Version)
+public sealed record Shown(JsonObject? Resource, string? ETag)
 {
     public static readonly Shown Nothing = new(null, null);
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using ScimServer.Bulk;
 using ScimServer.Discovery;
 using ScimServer.Groups;
 using ScimServer.Protocol.Errors;
@@ -21,6 +22,7 @@ public static class ScimEndpoints
         services.AddScoped<ScimCaller>();
         services.AddScoped<ScimUsers>();
         services.AddScoped<ScimGroups>();
+        services.AddScoped<BulkRunner>();
         // No default scheme: each route group names its own (SCIM tokens here, operator JWTs under /api), so a
         // request is authenticated only by the scheme its endpoint accepts.
         services.AddAuthentication()
@@ -37,10 +39,9 @@ public static class ScimEndpoints
         scim.MapGroup("/").AddEndpointFilter<ScimAccessFilter>()
             .MapResource<ScimUsers>(CoreSchemas.UserResourceType)
             .MapResource<ScimGroups>(CoreSchemas.GroupResourceType)
-            .MapRootSearch();
-        // RFC 7644 §3.7 and §3.11: unsupported Bulk and /Me answer 501 (ServiceProviderConfig says bulk is off).
-        scim.MapPost("/Bulk", () => ScimResult.Error(new ScimError(501, null, "Bulk operations are not supported; send each operation as its own request.")))
-            .WithName("Bulk");
+            .MapRootSearch()
+            .MapBulk();
+        // RFC 7644 §3.11: /Me answers 501.
         scim.Map("/Me", () => ScimResult.Error(new ScimError(501, null, "/Me is not supported: SCIM tokens belong to an account, not to a user.")))
             .WithName("Me");
         // Anything else under the SCIM prefix is a SCIM 404, not an empty framework one.

@@ -16,6 +16,12 @@ public sealed class ScimOptions
     /// <summary>The largest request body accepted; larger ones get 413.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The most operations one /Bulk request may carry; advertised as bulk.maxOperations.</summary>
+    public int BulkMaxOperations { get; set; } = 1000;
+
+    /// <summary>The largest /Bulk request body accepted; advertised as bulk.maxPayloadSize.</summary>
+    public int BulkMaxPayloadBytes { get; set; } = 2 * 1024 * 1024;
+
     /// <summary>The most members a Group representation may carry; a larger group answers 400 tooMany unless members are excluded.</summary>
     public int MaxMembersReturned { get; set; } = 50_000;
 }

@@ -30,14 +30,15 @@ public static class ScimRequest
         return body.IsSuccess ? PatchRequest.Parse(body.Value) : body.Error;
     }
 
-    public static async Task<Result<JsonNode>> ReadBodyAsync(HttpRequest request)
+    /// <param name="maxBytes">The largest body accepted (413 past it); <see cref="ScimOptions.MaxPayloadBytes"/> when not given.</param>
+    public static async Task<Result<JsonNode>> ReadBodyAsync(HttpRequest request, int? maxBytes = null)
     {
         var contentType = request.ContentType;
         if (!string.IsNullOrEmpty(contentType) && !IsJson(contentType))
         {
             return new ScimError(415, null, $"Content-Type '{contentType}' is not supported; send application/scim+json (or application/json).");
         }
-        var limit = request.HttpContext.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value.MaxPayloadBytes;
+        var limit = maxBytes ?? request.HttpContext.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value.MaxPayloadBytes;
         if (request.ContentLength > limit)
         {
             return new ScimError(413, null, $"The request body is {request.ContentLength} bytes; the limit is {limit}.");

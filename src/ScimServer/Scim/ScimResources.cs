@@ -54,9 +54,9 @@ public static class ScimResources
         {
             return found.Error;
         }
-        if (found.Value.Version is { } version && Preconditions.NotModified(context.Request, version))
+        if (found.Value.ETag is { } etag && Preconditions.NotModified(context.Request, etag))
         {
-            return new ScimResult(304, null, ETag.FromVersion(version));
+            return new ScimResult(304, null, etag);
         }
         return Respond(call, found.Value, 200);
     }
@@ -102,7 +102,7 @@ public static class ScimResources
     /// <summary>The resource with the selected attributes, its ETag, and the Location of a created one; 204 when nothing is shown.</summary>
     private static ScimResult Respond(ScimCall call, Shown shown, int status)
     {
-        var etag = shown.Version is { } version ? ETag.FromVersion(version) : null;
+        var etag = shown.ETag;
         if (shown.Resource is null)
         {
             return ScimResult.NoContent(etag);

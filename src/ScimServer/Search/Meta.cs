@@ -1,19 +1,18 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using ScimServer.Protocol.Messages;
 
 namespace ScimServer.Search;
 
 /// <summary>The <c>meta</c> attribute of RFC 7643 §3.1.</summary>
 public static class Meta
 {
-    public static JsonObject Build(string resourceType, DateTimeOffset created, DateTimeOffset lastModified, string location, uint version) => new()
+    public static JsonObject Build(string resourceType, DateTimeOffset created, DateTimeOffset lastModified, string location, string etag) => new()
     {
         ["resourceType"] = resourceType,
         ["created"] = Format(created),
         ["lastModified"] = Format(lastModified),
         ["location"] = location,
-        ["version"] = ETag.FromVersion(version),
+        ["version"] = etag,
     };
 
     public static string Format(DateTimeOffset value) =>

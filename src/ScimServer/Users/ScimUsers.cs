@@ -14,7 +14,7 @@ namespace ScimServer.Users;
 
 /// <summary>
 /// /Users (RFC 7644 §3.2–§3.6). Every read carries the caller's account, so another account's id is just "not
-/// found"; one statement reads a user with the groups its response shows, and every write goes through <see cref="UserWriter"/>.
+/// found"; one statement reads a user with its groups (shown, and part of its ETag), and every write goes through <see cref="UserWriter"/>.
 /// </summary>
 public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimResource
 {
@@ -25,7 +25,7 @@ public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimRe
         var selection = AttributeSelection.Parse(Type, parameters.Attributes, parameters.ExcludedAttributes);
         // One statement for the page and its members' groups (and a count only when the page cannot tell the total).
         var page = await new ResourceQuery<UserRead>(db, "users", UserSqlMap.Instance, "r.deleted_at IS NULL",
-                UserReads.Columns, (sql, values, token) => UserReads.QueryAsync(db, sql, values, token), UserReads.GroupsColumn(selection.Wants("groups")))
+                UserReads.Columns, (sql, values, token) => UserReads.QueryAsync(db, sql, values, token), UserReads.GroupsColumn)
             .RunAsync(call.Caller.AccountId, parameters, ct);
         if (!page.IsSuccess)
         {
@@ -37,7 +37,7 @@ public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimRe
 
     public async Task<Result<Shown>> FindAsync(ScimCall call, string id, CancellationToken ct)
     {
-        var read = await UserReads.FindAsync(db, call.Caller.AccountId, id, call.Selection.Wants("groups"), ct);
+        var read = await UserReads.FindAsync(db, call.Caller.AccountId, id, ct);
         return read is null ? ScimQuery.NotFound(Type.Name, id) : Show(call, read.User, read.Groups);
     }
 
@@ -50,13 +50,13 @@ public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimRe
         }
         var (user, restored) = created.Value;
         // A new user belongs to no group yet; a returning one left them all when deleted, unless an operator re-added it.
-        var groups = restored && call.Selection.Wants("groups") ? (await MembershipReader.GroupsOfUsersAsync(db, [user.Id], ct))[user.Id] : null;
+        var groups = restored ? (await MembershipReader.GroupsOfUsersAsync(db, [user.Id], ct))[user.Id].ToList() : [];
         return Show(call, user, groups);
     }
 
     public async Task<Result<Shown>> ReplaceAsync(ScimCall call, string id, JsonObject document, CancellationToken ct)
     {
-        var read = await LoadAsync(call, id, call.Selection.Wants("groups"), ct);
+        var read = await LoadAsync(call, id, ct);
         if (!read.IsSuccess)
         {
             return read.Error;
@@ -69,7 +69,7 @@ public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimRe
 
     public async Task<Result<Shown>> PatchAsync(ScimCall call, string id, PatchRequest request, CancellationToken ct)
     {
-        var read = await LoadAsync(call, id, call.Selection.Wants("groups"), ct);
+        var read = await LoadAsync(call, id, ct);
         if (!read.IsSuccess)
         {
             return read.Error;
@@ -90,7 +90,7 @@ public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimRe
 
     public async Task<Result<Shown>> DeleteAsync(ScimCall call, string id, CancellationToken ct)
     {
-        var read = await LoadAsync(call, id, withGroups: false, ct);
+        var read = await LoadAsync(call, id, ct);
         if (!read.IsSuccess)
         {
             return read.Error;
@@ -102,12 +102,12 @@ public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimRe
         new(db, call.Caller.Account, call.Caller.Audit, call.Caller.Connection.Id, call.Caller.Products, hasher);
 
     /// <summary>
-    /// The user a write targets, with the groups its response shows, in one statement; tracked from here on, so
+    /// The user a write targets, with its groups, in one statement; tracked from here on, so
     /// the write updates what changed, guarded by the version read (a lost race is retried or, with If-Match, 412).
     /// </summary>
-    private async Task<Result<UserRead>> LoadAsync(ScimCall call, string id, bool withGroups, CancellationToken ct)
+    private async Task<Result<UserRead>> LoadAsync(ScimCall call, string id, CancellationToken ct)
     {
-        var target = call.Target(await UserReads.FindAsync(db, call.Caller.AccountId, id, withGroups, ct), r => r.User.Version, id);
+        var target = call.Target(await UserReads.FindAsync(db, call.Caller.AccountId, id, ct), r => UserVersion.Of(r.User.Version, r.Groups), id);
         if (target.IsSuccess)
         {
             db.Users.Attach(target.Value.User);
@@ -115,6 +115,6 @@ public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimRe
         return target;
     }
 
-    private static Result<Shown> Show(ScimCall call, User user, IEnumerable<GroupRef>? groups) =>
-        new Shown(UserResource.Render(user, groups, call.BaseUrl), user.Version);
+    private static Result<Shown> Show(ScimCall call, User user, IReadOnlyList<GroupRef> groups) =>
+        new Shown(UserResource.Render(user, groups, call.BaseUrl), UserVersion.Of(user.Version, groups));
 }

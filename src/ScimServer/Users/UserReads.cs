@@ -9,7 +9,7 @@ namespace ScimServer.Users;
 
 /// <summary>
 /// The hot user reads (GET by id, the IdPs' filter lookups, list pages, the load before a write) in one statement
-/// each: the user's columns and, when the response shows them, the user's groups as one aggregated column, read
+/// each: the user's columns and the user's groups (shown, and part of its ETag) as one aggregated column, read
 /// through Npgsql on the request's connection. EF would need a second statement for the groups, and costs more CPU
 /// per row than the read itself; the columns are mapped here by hand, in <see cref="Columns"/> order, and a test
 /// holds this mapping to EF's (every property of <see cref="User"/>).
@@ -25,23 +25,21 @@ public static class UserReads
 
     /// <summary>
     /// The column after <see cref="Columns"/>: the user's groups as a JSON array of [id, displayName] pairs in the
-    /// order the resource lists them, or NULL when the response leaves them out.
+    /// order the resource lists them (NULL for none).
     /// </summary>
-    public static string GroupsColumn(bool withGroups) => withGroups
-        ? """
-          (SELECT json_agg(json_build_array(g.id, g.display_name) ORDER BY g.display_name, g.id)
-           FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = r.id)
-          """
-        : "NULL::json";
+    public const string GroupsColumn = """
+        (SELECT json_agg(json_build_array(g.id, g.display_name) ORDER BY g.display_name, g.id)
+         FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = r.id)
+        """;
 
-    /// <summary>One live user of the account by id, with its groups when asked, or null.</summary>
-    public static async Task<UserRead?> FindAsync(ScimDbContext db, Guid accountId, string id, bool withGroups, CancellationToken ct)
+    /// <summary>One live user of the account by id, with its groups, or null.</summary>
+    public static async Task<UserRead?> FindAsync(ScimDbContext db, Guid accountId, string id, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var guid))
         {
             return null;
         }
-        var sql = $"SELECT {Columns}, {GroupsColumn(withGroups)} FROM users r WHERE r.id = @id AND r.account_id = @account AND r.deleted_at IS NULL";
+        var sql = $"SELECT {Columns}, {GroupsColumn} FROM users r WHERE r.id = @id AND r.account_id = @account AND r.deleted_at IS NULL";
         var rows = await QueryAsync(db, sql,
             [new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = guid }, new NpgsqlParameter("account", NpgsqlDbType.Uuid) { Value = accountId }], ct);
         return rows.Count == 0 ? null : rows[0];
@@ -54,7 +52,7 @@ public static class UserReads
             var rows = new List<UserRead>();
             while (await reader.ReadAsync(token))
             {
-                rows.Add(new UserRead(Read(reader), reader.IsDBNull(26) ? null : Groups(reader.GetGuid(0), reader.GetString(26))));
+                rows.Add(new UserRead(Read(reader), reader.IsDBNull(26) ? [] : Groups(reader.GetGuid(0), reader.GetString(26))));
             }
             return rows;
         }, ct);
@@ -98,5 +96,5 @@ public static class UserReads
     }
 }
 
-/// <summary>A user as read for a response, with its groups (null when the response does not show them).</summary>
-public sealed record UserRead(User User, IReadOnlyList<GroupRef>? Groups);
+/// <summary>A user as read for a response, with its groups.</summary>
+public sealed record UserRead(User User, IReadOnlyList<GroupRef> Groups);

@@ -11,7 +11,8 @@ namespace ScimServer.Users;
 /// <summary>Maps between the stored <see cref="User"/> and its SCIM representation (RFC 7643 §4.1).</summary>
 internal static class UserResource
 {
-    public static JsonObject Render(User user, IEnumerable<GroupRef>? groups, string baseUrl)
+    /// <param name="groups">All the user's groups: they are part of its version even when the response leaves them out.</param>
+    public static JsonObject Render(User user, IReadOnlyList<GroupRef> groups, string baseUrl)
     {
         var data = JsonNode.Parse(user.Data)!.AsObject();
         var schemas = new JsonArray(ScimSchemaUris.User);
@@ -30,7 +31,7 @@ internal static class UserResource
         var resource = new JsonObject { ["schemas"] = schemas, ["id"] = user.Id.ToString() };
         SchemaOrder.CopyInto(resource, data, CoreSchemas.UserResourceType);
         var groupArray = new JsonArray();
-        foreach (var group in groups ?? [])
+        foreach (var group in groups)
         {
             groupArray.Add(new JsonObject
             {
@@ -44,7 +45,7 @@ internal static class UserResource
         {
             resource["groups"] = groupArray;
         }
-        resource["meta"] = Meta.Build("User", user.Created, user.LastModified, $"{baseUrl}/Users/{user.Id}", user.Version);
+        resource["meta"] = Meta.Build("User", user.Created, user.LastModified, $"{baseUrl}/Users/{user.Id}", UserVersion.Of(user.Version, groups));
         return resource;
     }
 

@@ -1,0 +1,205 @@
+using System.Text.Json.Nodes;
+using ScimServer.Groups;
+using ScimServer.Persistence;
+using ScimServer.Protocol.Bulk;
+using ScimServer.Protocol.Errors;
+using ScimServer.Protocol.Messages;
+using ScimServer.Protocol.Patching;
+using ScimServer.Protocol.Resources;
+using ScimServer.Scim;
+using ScimServer.Users;
+
+namespace ScimServer.Bulk;
+
+/// <summary>
+/// Runs a bulk request's operations one by one, each in its own unit of work through the same resource code as a
+/// single request, so every account rule (seats, the last Admin, the SSO gate) holds per operation and a refusal of
+/// operation 7 leaves operations 1–6 in place (RFC 7644 §3.7: the server carries on past errors). Each operation
+/// writes its own audit entry; all of them carry the bulk request's id.
+/// </summary>
+internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContext db, ScimUsers users, ScimGroups groups, ILogger<BulkRunner> logger)
+{
+    /// <summary>The outcomes of the operations that ran, in request order; those skipped after failOnErrors are left out.</summary>
+    public async Task<List<JsonObject>> RunAsync(BulkRequest request, string baseUrl, CancellationToken ct)
+    {
+        var plan = BulkPlan.Of(request.Operations);
+        var results = new JsonObject?[request.Operations.Count];
+        var created = new Dictionary<string, string>(StringComparer.Ordinal);
+        var failed = new Dictionary<string, int>(StringComparer.Ordinal);
+        var errors = 0;
+        foreach (var index in plan.Order)
+        {
+            if (errors >= request.FailOnErrors)
+            {
+                break;
+            }
+            var op = request.Operations[index];
+            var outcome = await RunAsync(op, plan.Circular.Contains(index), created, failed, baseUrl, ct);
+            results[index] = outcome.ToJson(op);
+            if (outcome.Error is { } error)
+            {
+                errors++;
+                if (op is { Method: BulkOperation.Post, Invalid: null, BulkId: { } failedId })
+                {
+                    failed[failedId] = error.Status;
+                }
+            }
+            else if (op.BulkId is { } bulkId && outcome.Id is { } id && op.Method == BulkOperation.Post)
+            {
+                created[bulkId] = id;
+            }
+        }
+        return results.OfType<JsonObject>().ToList();
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "One operation's fault must not hide the outcomes of those already committed: it becomes that operation's 500.")]
+    private async Task<Outcome> RunAsync(BulkOperation op, bool circular, Dictionary<string, string> created, Dictionary<string, int> failed, string baseUrl, CancellationToken ct)
+    {
+        var target = op.Invalid is null ? Target(BulkReferences.Resolve(op, created).Path) : default;
+        caller.Audit.StartOperation(ActionName(op.Method, target.Resource));
+        var error = op.Invalid ?? (circular ? Circular(op) : Unresolved(op, created, failed)) ?? target.Error;
+        if (error is null)
+        {
+            try
+            {
+                var (_, data) = BulkReferences.Resolve(op, created);
+                var call = new ScimCall(caller, target.Resource!.Type, AttributeSelection.Default(target.Resource.Type), baseUrl, false, op.Version);
+                var written = await WriteAsync(op, target.Resource, call, target.Id, data, ct);
+                if (written.IsSuccess)
+                {
+                    var shown = written.Value;
+                    var id = shown.Resource?["id"]?.GetValue<string>() ?? target.Id;
+                    return new Outcome(Status(op.Method, shown), $"{baseUrl}{target.Resource.Type.Endpoint}/{id}", shown.ETag, id, null);
+                }
+                error = written.Error;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError("Bulk operation {Index} ({Method}) failed with {Exception}; it was rolled back", op.Index, op.Method, e.GetType().Name);
+                error = new ScimError(500, null, "The operation failed on the server and was rolled back; the operations before it stand. Retry it on its own.");
+            }
+        }
+        await RecordRefusalAsync(target, error, ct);
+        var location = target.Resource is not null && target.Id is not null ? $"{baseUrl}{target.Resource.Type.Endpoint}/{target.Id}" : null;
+        return new Outcome(error.Status, location, null, null, error);
+    }
+
+    private async Task<Result<Shown>> WriteAsync(BulkOperation op, IScimResource resource, ScimCall call, string? id, JsonNode? data, CancellationToken ct)
+    {
+        Func<CancellationToken, Task<Result<Shown>>> work;
+        switch (op.Method)
+        {
+            case BulkOperation.Post or BulkOperation.Put:
+                var document = ResourceNormalizer.Normalize((JsonObject)data!, resource.Type);
+                if (!document.IsSuccess)
+                {
+                    return document.Error;
+                }
+                work = op.Method == BulkOperation.Post
+                    ? token => resource.CreateAsync(call, document.Value, token)
+                    : token => resource.ReplaceAsync(call, id!, document.Value, token);
+                break;
+            case BulkOperation.Patch:
+                var patch = PatchRequest.Parse(data);
+                if (!patch.IsSuccess)
+                {
+                    return patch.Error;
+                }
+                work = token => resource.PatchAsync(call, id!, patch.Value, token);
+                break;
+            default:
+                work = token => resource.DeleteAsync(call, id!, token);
+                break;
+        }
+        return (await unit.RunAsync(call.HasIfMatch, work, shown => Status(op.Method, shown), ct)).AsResult();
+    }
+
+    /// <summary>The resource type and id an operation's path names (after its bulkId references are resolved).</summary>
+    private (IScimResource? Resource, string? Id, ScimError? Error) Target(string path)
+    {
+        var parts = path.Trim().Trim('/').Split('/');
+        IScimResource? resource = string.Equals(parts[0], "Users", StringComparison.OrdinalIgnoreCase) ? users
+            : string.Equals(parts[0], "Groups", StringComparison.OrdinalIgnoreCase) ? groups
+            : null;
+        if (resource is null || parts.Length > 2)
+        {
+            return (null, null, ScimError.InvalidPath($"path \"{path}\" names no resource here; use /Users, /Groups, /Users/{{id}} or /Groups/{{id}}."));
+        }
+        return (resource, parts.Length == 2 ? parts[1] : null, null);
+    }
+
+    private static ScimError? Unresolved(BulkOperation op, Dictionary<string, string> created, Dictionary<string, int> failed)
+    {
+        foreach (var bulkId in BulkReferences.Of(op))
+        {
+            if (failed.TryGetValue(bulkId, out var status))
+            {
+                return new ScimError(409, null, $"bulkId \"{bulkId}\" names a POST that failed ({status}), so this operation cannot refer to it.");
+            }
+            if (!created.ContainsKey(bulkId))
+            {
+                return ScimError.InvalidValue($"bulkId \"{bulkId}\" is not the bulkId of any POST in this request.");
+            }
+        }
+        var (path, _) = BulkReferences.Resolve(op, created);
+        var hasId = path.Trim().Trim('/').Contains('/', StringComparison.Ordinal);
+        return (op.Method == BulkOperation.Post) == hasId
+            ? ScimError.InvalidPath(op.Method == BulkOperation.Post
+                ? $"A POST names an endpoint (\"/Users\" or \"/Groups\"), not a resource; path is \"{op.Path}\"."
+                : $"A {op.Method} names a resource (\"/Users/{{id}}\"); path is \"{op.Path}\".")
+            : null;
+    }
+
+    private static ScimError Circular(BulkOperation op) =>
+        new(409, null, $"Operations[{op.Index}] is on a circle of bulkId references (each refers to the next, the last to the first), so none of them can run first. " +
+                       "Create the resources without the references, then add them with PATCH operations.");
+
+    private async Task RecordRefusalAsync((IScimResource? Resource, string? Id, ScimError? Error) target, ScimError error, CancellationToken ct)
+    {
+        var trail = caller.Audit;
+        if (trail.Subject is null && target.Resource is not null && Guid.TryParse(target.Id, out var id))
+        {
+            trail.About(target.Resource.Type.Name, id, null);
+        }
+        trail.Refusal = (error.ScimType, error.Detail);
+        await trail.RecordRefusalAsync(db, error.Status, null, ct);
+    }
+
+    private static int Status(string method, Shown shown) =>
+        shown.Resource is null ? 204 : method == BulkOperation.Post ? 201 : 200;
+
+    /// <summary>The audit action: the name the same single request's endpoint has (CreateUser, PatchGroup, …).</summary>
+    private static string ActionName(string method, IScimResource? resource) => resource is null ? "Bulk" : method switch
+    {
+        BulkOperation.Post => "Create",
+        BulkOperation.Put => "Replace",
+        BulkOperation.Patch => "Patch",
+        _ => "Delete",
+    } + resource.Type.Name;
+
+    private sealed record Outcome(int Status, string? Location, string? Version, string? Id, ScimError? Error)
+    {
+        public JsonObject ToJson(BulkOperation op)
+        {
+            var json = new JsonObject { ["method"] = op.Method };
+            if (op.BulkId is not null)
+            {
+                json["bulkId"] = op.BulkId;
+            }
+            if (Location is not null)
+            {
+                json["location"] = Location;
+            }
+            if (Version is not null)
+            {
+                json["version"] = Version;
+            }
+            json["status"] = BulkOperation.Status(Status);
+            if (Error is not null)
+            {
+                json["response"] = ErrorMessage.ToJson(Error);
+            }
+            return json;
+        }
+    }
+}
