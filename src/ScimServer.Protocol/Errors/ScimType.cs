@@ -13,4 +13,9 @@ public static class ScimType
     public const string InvalidValue = "invalidValue";
     public const string InvalidVersion = "invalidVers";
     public const string Sensitive = "sensitive";
+
+    // RFC 9865 §2.2: cursor pagination.
+    public const string InvalidCursor = "invalidCursor";
+    public const string ExpiredCursor = "expiredCursor";
+    public const string InvalidCount = "invalidCount";
 }

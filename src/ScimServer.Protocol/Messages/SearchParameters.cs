@@ -8,7 +8,8 @@ namespace ScimServer.Protocol.Messages;
 /// <summary>
 /// Query parameters of a list or .search request (RFC 7644 §3.4.2 and §3.4.3), from the query string or a
 /// SearchRequest body. <see cref="StartIndex"/> below 1 means 1 and a negative <see cref="Count"/> means 0,
-/// as RFC 7644 §3.4.2.4 directs; a count above the server's maximum is lowered to it.
+/// as RFC 7644 §3.4.2.4 directs; a count above the server's maximum is lowered to it. <see cref="Cursor"/> is null
+/// for index paging, empty for the first page of a cursor walk (RFC 9865), where count must be 1 to the maximum.
 /// </summary>
 public sealed record SearchParameters(
     string? Filter,
@@ -17,11 +18,12 @@ public sealed record SearchParameters(
     int StartIndex,
     int Count,
     string? Attributes,
-    string? ExcludedAttributes)
+    string? ExcludedAttributes,
+    string? Cursor = null)
 {
     public static Result<SearchParameters> FromQuery(Func<string, string?> query, int defaultCount, int maxCount) =>
         Build(query("filter"), query("sortBy"), query("sortOrder"), query("startIndex"), query("count"),
-            query("attributes"), query("excludedAttributes"), defaultCount, maxCount);
+            query("attributes"), query("excludedAttributes"), query("cursor"), defaultCount, maxCount);
 
     public static Result<SearchParameters> FromBody(JsonNode? body, int defaultCount, int maxCount)
     {
@@ -41,12 +43,12 @@ public sealed record SearchParameters(
             };
         }
         return Build(Text("filter"), Text("sortBy"), Text("sortOrder"), Text("startIndex"), Text("count"),
-            Text("attributes"), Text("excludedAttributes"), defaultCount, maxCount);
+            Text("attributes"), Text("excludedAttributes"), Text("cursor"), defaultCount, maxCount);
     }
 
     private static Result<SearchParameters> Build(
         string? filter, string? sortBy, string? sortOrder, string? startIndex, string? count,
-        string? attributes, string? excludedAttributes, int defaultCount, int maxCount)
+        string? attributes, string? excludedAttributes, string? cursor, int defaultCount, int maxCount)
     {
         var order = SortOrder.Ascending;
         if (!string.IsNullOrEmpty(sortOrder))
@@ -74,6 +76,17 @@ public sealed record SearchParameters(
         {
             return ScimError.InvalidValue("Send either attributes or excludedAttributes, not both.");
         }
+        if (cursor is not null)
+        {
+            if (!string.IsNullOrEmpty(startIndex))
+            {
+                return ScimError.InvalidValue("Send startIndex (index paging) or cursor (cursor paging, RFC 9865), not both.");
+            }
+            if (size < 1 || size > maxCount)
+            {
+                return ScimError.BadRequest(ScimType.InvalidCount, $"count is {size}; with a cursor it must be 1 to {maxCount} (maxPageSize).");
+            }
+        }
         return Result<SearchParameters>.Ok(new SearchParameters(
             string.IsNullOrWhiteSpace(filter) ? null : filter,
             string.IsNullOrWhiteSpace(sortBy) ? null : sortBy,
@@ -81,6 +94,7 @@ public sealed record SearchParameters(
             Math.Max(start, 1),
             Math.Clamp(size, 0, maxCount),
             attributes,
-            excludedAttributes));
+            excludedAttributes,
+            cursor));
     }
 }

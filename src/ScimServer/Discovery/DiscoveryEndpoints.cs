@@ -39,6 +39,16 @@ public static class DiscoveryEndpoints
             ["patch"] = new JsonObject { ["supported"] = true },
             ["bulk"] = new JsonObject { ["supported"] = true, ["maxOperations"] = options.Value.BulkMaxOperations, ["maxPayloadSize"] = options.Value.BulkMaxPayloadBytes },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = options.Value.MaxPageSize },
+            // RFC 9865 §4: both methods; index stays the default so the IdPs that page by startIndex see no change.
+            ["pagination"] = new JsonObject
+            {
+                ["cursor"] = true,
+                ["index"] = true,
+                ["defaultPaginationMethod"] = "index",
+                ["defaultPageSize"] = options.Value.DefaultPageSize,
+                ["maxPageSize"] = options.Value.MaxPageSize,
+                ["cursorTimeout"] = options.Value.CursorTimeoutSeconds,
+            },
             ["changePassword"] = new JsonObject { ["supported"] = true },
             ["sort"] = new JsonObject { ["supported"] = true },
             ["etag"] = new JsonObject { ["supported"] = true },

@@ -17,13 +17,13 @@ namespace ScimServer.Groups;
 /// reads them only when it shows them (never with <c>excludedAttributes=members</c>), and PATCH answers 204 unless
 /// attributes are asked for.
 /// </summary>
-public sealed class ScimGroups(ScimDbContext db, IOptions<ScimOptions> options) : IScimResource
+public sealed class ScimGroups(ScimDbContext db, IOptions<ScimOptions> options, CursorCodec cursors) : IScimResource
 {
     public ResourceTypeDefinition Type => CoreSchemas.GroupResourceType;
 
     public async Task<Result<ListPage<JsonObject>>> QueryAsync(ScimCall call, SearchParameters parameters, CancellationToken ct)
     {
-        var page = await new ResourceQuery<Group>(db, "groups", GroupSqlMap.Instance, null).RunAsync(call.Caller.AccountId, parameters, ct);
+        var page = await new ResourceQuery<Group>(db, cursors, "groups", GroupSqlMap.Instance, null, g => g.Id).RunAsync(call.Caller.AccountId, parameters, ct);
         if (!page.IsSuccess)
         {
             return page.Error;
@@ -35,7 +35,7 @@ public sealed class ScimGroups(ScimDbContext db, IOptions<ScimOptions> options) 
             return members.Error;
         }
         var resources = page.Value.Items.Select(g => selection.Apply(GroupResource.Render(g, members.Value?[g.Id], call.BaseUrl))).ToList();
-        return Result<ListPage<JsonObject>>.Ok(new ListPage<JsonObject>(page.Value.Total, resources));
+        return Result<ListPage<JsonObject>>.Ok(new ListPage<JsonObject>(page.Value.Total, resources, page.Value.NextCursor));
     }
 
     public async Task<Result<Shown>> FindAsync(ScimCall call, string id, CancellationToken ct)

@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Npgsql;
 using ScimServer.Operators;
 using ScimServer.Persistence;
 
@@ -107,14 +105,6 @@ public sealed class OperatorSigningKey(IConfiguration configuration, DatabaseCon
                 ? new SymmetricSecurityKey(bytes)
                 : throw new InvalidOperationException("Operators:SigningKey must be base64 of at least 32 bytes.");
         }
-        using var db = new NpgsqlConnection(connection.Value);
-        db.Open();
-        using var command = new NpgsqlCommand(
-            """
-            INSERT INTO server_keys (name, secret, created) VALUES ('operator-jwt', @secret, now()) ON CONFLICT (name) DO NOTHING;
-            SELECT secret FROM server_keys WHERE name = 'operator-jwt';
-            """, db);
-        command.Parameters.AddWithValue("secret", RandomNumberGenerator.GetBytes(32));
-        return new SymmetricSecurityKey((byte[])command.ExecuteScalar()!);
+        return new SymmetricSecurityKey(ServerKeys.GetOrCreate(connection.Value, "operator-jwt"));
     }
 }

@@ -22,7 +22,15 @@ public sealed class SqlFilterTranslator(IResourceSqlMap map, SqlParameters param
     public Result<string> TranslateElements(BoundElementFilter filter, SqlElementSource source) =>
         Guard(() => Element(filter, source));
 
-    public Result<string> OrderBy(string sortBy, SortOrder order) => Guard(() =>
+    public Result<string> OrderBy(string sortBy, SortOrder order)
+    {
+        var key = SortKey(sortBy);
+        return !key.IsSuccess ? key.Error
+            : Result<string>.Ok(order == SortOrder.Descending ? $"{key.Value.Sql} DESC NULLS LAST" : $"{key.Value.Sql} ASC NULLS LAST");
+    }
+
+    /// <summary>The expression <paramref name="sortBy"/> sorts by (lower-cased for case-insensitive text) and its kind.</summary>
+    public Result<SqlOperand> SortKey(string sortBy) => Guard(() =>
     {
         var path = AttributePath.TryParse(sortBy) ?? throw Invalid(ScimType.InvalidValue, $"sortBy \"{sortBy}\" is not an attribute path.");
         var resolved = Resolve(path, ScimType.InvalidValue);
@@ -50,15 +58,14 @@ public sealed class SqlFilterTranslator(IResourceSqlMap map, SqlParameters param
             }
             operand = Operand(resolved);
         }
-        var key = operand is { Kind: SqlKind.Text, CaseExact: false } ? $"lower({operand.Sql})" : operand.Sql;
-        return order == SortOrder.Descending ? $"{key} DESC NULLS LAST" : $"{key} ASC NULLS LAST";
+        return operand is { Kind: SqlKind.Text, CaseExact: false } ? operand with { Sql = $"lower({operand.Sql})" } : operand;
     });
 
-    private static Result<string> Guard(Func<string> translate)
+    private static Result<T> Guard<T>(Func<T> translate)
     {
         try
         {
-            return Result<string>.Ok(translate());
+            return Result<T>.Ok(translate());
         }
         catch (TranslationException e)
         {

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using ScimServer.Bulk;
 using ScimServer.Discovery;
+using Microsoft.Extensions.Options;
 using ScimServer.Groups;
+using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Schemas;
 using ScimServer.Search;
@@ -23,6 +25,9 @@ public static class ScimEndpoints
         services.AddScoped<ScimUsers>();
         services.AddScoped<ScimGroups>();
         services.AddScoped<BulkRunner>();
+        services.AddSingleton(sp => new CursorCodec(
+            () => ServerKeys.GetOrCreate(sp.GetRequiredService<DatabaseConnection>().Value, "scim-cursor"),
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ScimOptions>>().Value.CursorTimeoutSeconds), TimeProvider.System));
         // No default scheme: each route group names its own (SCIM tokens here, operator JWTs under /api), so a
         // request is authenticated only by the scheme its endpoint accepts.
         services.AddAuthentication()

@@ -16,6 +16,9 @@ public sealed class ScimOptions
     /// <summary>The largest request body accepted; larger ones get 413.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>How long a cursor (RFC 9865) stays valid between page requests; advertised as pagination.cursorTimeout.</summary>
+    public int CursorTimeoutSeconds { get; set; } = 3600;
+
     /// <summary>The most operations one /Bulk request may carry; advertised as bulk.maxOperations.</summary>
     public int BulkMaxOperations { get; set; } = 1000;
 

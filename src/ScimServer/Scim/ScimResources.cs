@@ -119,8 +119,13 @@ public static class ScimResources
             return parameters.Error;
         }
         var page = await resource.QueryAsync(new ScimCall(context, caller, resource.Type), parameters.Value, ct);
-        return page.IsSuccess
-            ? new ScimResult(200, ListResponse.Build(page.Value.Total, parameters.Value.StartIndex, page.Value.Items))
-            : page.Error;
+        if (!page.IsSuccess)
+        {
+            return page.Error;
+        }
+        var (total, items, next) = page.Value;
+        return new ScimResult(200, parameters.Value.Cursor is null
+            ? ListResponse.Build(total.GetValueOrDefault(), parameters.Value.StartIndex, items)
+            : ListResponse.Build(total, null, items, next));
     }
 }

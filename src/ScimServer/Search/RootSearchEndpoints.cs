@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using ScimServer.Groups;
+using ScimServer.Protocol.Errors;
 using ScimServer.Protocol.Schemas;
 using ScimServer.Scim;
 using ScimServer.Users;
@@ -30,6 +31,10 @@ public static class RootSearchEndpoints
             return parsed.Error;
         }
         var parameters = parsed.Value;
+        if (parameters.Cursor is not null)
+        {
+            return ScimError.InvalidValue("Cursor paging is per resource type: search with POST /Users/.search or /Groups/.search.");
+        }
         // Count both first, then take the requested window out of Users-then-Groups.
         var userCount = await userResources.QueryAsync(userCall, parameters with { Count = 0 }, ct);
         var groupCount = await groupResources.QueryAsync(groupCall, parameters with { Count = 0 }, ct);
@@ -37,8 +42,8 @@ public static class RootSearchEndpoints
         {
             return userCount.Error;
         }
-        var users = userCount.IsSuccess ? userCount.Value.Total : 0;
-        var groups = groupCount.IsSuccess ? groupCount.Value.Total : 0;
+        var users = userCount.IsSuccess ? userCount.Value.Total.GetValueOrDefault() : 0;
+        var groups = groupCount.IsSuccess ? groupCount.Value.Total.GetValueOrDefault() : 0;
         var resources = new List<JsonNode>();
         var start = parameters.StartIndex;
         var remaining = parameters.Count;

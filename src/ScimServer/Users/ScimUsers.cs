@@ -16,7 +16,7 @@ namespace ScimServer.Users;
 /// /Users (RFC 7644 §3.2–§3.6). Every read carries the caller's account, so another account's id is just "not
 /// found"; one statement reads a user with its groups (shown, and part of its ETag), and every write goes through <see cref="UserWriter"/>.
 /// </summary>
-public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimResource
+public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher, CursorCodec cursors) : IScimResource
 {
     public ResourceTypeDefinition Type => CoreSchemas.UserResourceType;
 
@@ -24,7 +24,7 @@ public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimRe
     {
         var selection = AttributeSelection.Parse(Type, parameters.Attributes, parameters.ExcludedAttributes);
         // One statement for the page and its members' groups (and a count only when the page cannot tell the total).
-        var page = await new ResourceQuery<UserRead>(db, "users", UserSqlMap.Instance, "r.deleted_at IS NULL",
+        var page = await new ResourceQuery<UserRead>(db, cursors, "users", UserSqlMap.Instance, "r.deleted_at IS NULL", u => u.User.Id,
                 UserReads.Columns, (sql, values, token) => UserReads.QueryAsync(db, sql, values, token), UserReads.GroupsColumn)
             .RunAsync(call.Caller.AccountId, parameters, ct);
         if (!page.IsSuccess)
@@ -32,7 +32,7 @@ public sealed class ScimUsers(ScimDbContext db, PasswordHasher hasher) : IScimRe
             return page.Error;
         }
         var resources = page.Value.Items.Select(u => selection.Apply(UserResource.Render(u.User, u.Groups, call.BaseUrl))).ToList();
-        return Result<ListPage<JsonObject>>.Ok(new ListPage<JsonObject>(page.Value.Total, resources));
+        return Result<ListPage<JsonObject>>.Ok(new ListPage<JsonObject>(page.Value.Total, resources, page.Value.NextCursor));
     }
 
     public async Task<Result<Shown>> FindAsync(ScimCall call, string id, CancellationToken ct)
