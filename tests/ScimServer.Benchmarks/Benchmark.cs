@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ScimServer.Accounts;
@@ -40,6 +39,18 @@ internal static class BenchmarkProgram
                 await CreateScaling.RunAsync(connection, sizes, iterations);
                 return;
             }
+            if (args.Contains("paging"))
+            {
+                // --scenario paging [--users 1000000] [--count 100]: a full walk by cursor against index pages at its start, middle and end.
+                await Paging.RunAsync(connection, Option("--users", 1_000_000), Option("--count", 100));
+                return;
+            }
+            if (args.Contains("bulk"))
+            {
+                // --scenario bulk [--operations 1000]: one /Bulk of N creates against N single POSTs.
+                await BulkVsSingle.RunAsync(connection, Option("--operations", 1000), Option("--rounds", 3));
+                return;
+            }
             if (args.Contains("startup"))
             {
                 // --scenario startup: the built server as its own process, to its first 200.
@@ -66,9 +77,9 @@ internal static class BenchmarkProgram
             Console.Error.WriteLine($"Seeding {users:N0} users, groups of 10 and {users:N0} members, and two other accounts of {users / 4:N0}...");
             foreach (var other in others.Skip(1))
             {
-                await SeedAsync(connection, other, users / 4);
+                await Seeding.SeedAsync(connection, other, users / 4);
             }
-            var (small, large) = await SeedAsync(connection, account, users);
+            var (small, large) = await Seeding.SeedAsync(connection, account, users);
 
             var client = app.CreateClient();
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -85,19 +96,19 @@ internal static class BenchmarkProgram
                 Console.WriteLine("One caller at a time (latency):");
                 Console.WriteLine(Measurement.Header);
                 Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName eq (Okta/Entra match)", iterations,
-                    _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}")));
+                    _ => BenchHttp.Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}")));
                 Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=externalId eq", iterations,
-                    _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"externalId eq \"ext-{User()}\"")}")));
+                    _ => BenchHttp.Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"externalId eq \"ext-{User()}\"")}")));
                 Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=emails.value eq", iterations,
-                    _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"emails.value eq \"user-{User()}@example.com\"")}")));
+                    _ => BenchHttp.Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"emails.value eq \"user-{User()}@example.com\"")}")));
                 Console.WriteLine(await Measurement.RunAsync("GET /Users?filter=userName sw (trigram index)", iterations,
-                    _ => Get(client, $"/scim/v2/Users?count=10&filter={Uri.EscapeDataString($"userName sw \"user-{User()}@\"")}")));
+                    _ => BenchHttp.Get(client, $"/scim/v2/Users?count=10&filter={Uri.EscapeDataString($"userName sw \"user-{User()}@\"")}")));
                 Console.WriteLine(await Measurement.RunAsync("GET /Users/{id}", iterations,
-                    i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}")));
+                    i => BenchHttp.Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}")));
                 Console.WriteLine(await Measurement.RunAsync("GET /Users?startIndex=..&count=100 (one page)", Math.Max(20, iterations / 10),
-                    i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}")));
+                    i => BenchHttp.Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}")));
                 Console.WriteLine(await Measurement.RunAsync("GET /Groups?filter=displayName eq&excludedAttributes=members", iterations,
-                    _ => Get(client, $"/scim/v2/Groups?excludedAttributes=members&filter={Uri.EscapeDataString("displayName eq \"large\"")}")));
+                    _ => BenchHttp.Get(client, $"/scim/v2/Groups?excludedAttributes=members&filter={Uri.EscapeDataString("displayName eq \"large\"")}")));
                 foreach (var (name, group) in new[] { ("10 members", small), ($"{users:N0} members", large) })
                 {
                     Console.WriteLine(await Measurement.RunAsync($"PATCH add one member, group of {name}", iterations,
@@ -120,10 +131,10 @@ internal static class BenchmarkProgram
             Console.WriteLine(Measurement.ConcurrentHeader + "   server/ceiling (req/s)");
             foreach (var (name, server, raw) in new (string, Func<int, Task>, Func<int, Task>)[]
             {
-                ("userName eq", _ => Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}"),
+                ("userName eq", _ => BenchHttp.Get(client, $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"USER-{User()}@example.com\"")}"),
                     _ => ceiling.UserNameEqAsync($"USER-{User()}@example.com")),
-                ("GET by id", i => Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}"), i => ceiling.GetByIdAsync(newcomers[i % newcomers.Count])),
-                ("page of 100", i => Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}"), i => ceiling.PageAsync(1 + (i * 100 % 10_000))),
+                ("GET by id", i => BenchHttp.Get(client, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}"), i => ceiling.GetByIdAsync(newcomers[i % newcomers.Count])),
+                ("page of 100", i => BenchHttp.Get(client, $"/scim/v2/Users?count=100&startIndex={1 + (i * 100 % 10_000)}"), i => ceiling.PageAsync(1 + (i * 100 % 10_000))),
                 ("create", _ => Create(client), _ => ceiling.CreateAsync($"raw-{Guid.NewGuid():N}@example.com", product)),
                 ("PATCH active", i => PatchActive(client, newcomers, i), i => ceiling.PatchActiveAsync(newcomers[i % newcomers.Count], i % 2 != 0)),
                 ("group PATCH add, 10 members", i => Patch(client, small, Add(i)), i => ceiling.AddMemberAsync(small, newcomers[i % newcomers.Count])),
@@ -155,10 +166,10 @@ internal static class BenchmarkProgram
         }
 
         static Task Create(HttpClient client) =>
-            Send(client, HttpMethod.Post, "/scim/v2/Users", $$$"""{"userName":"new-{{{Guid.NewGuid():N}}}@example.com","name":{"givenName":"N","familyName":"U"}}""", HttpStatusCode.Created);
+            BenchHttp.Send(client, HttpMethod.Post, "/scim/v2/Users", $$$"""{"userName":"new-{{{Guid.NewGuid():N}}}@example.com","name":{"givenName":"N","familyName":"U"}}""", HttpStatusCode.Created);
 
         static Task PatchActive(HttpClient client, List<Guid> newcomers, int i) =>
-            Send(client, HttpMethod.Patch, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}",
+            BenchHttp.Send(client, HttpMethod.Patch, $"/scim/v2/Users/{newcomers[i % newcomers.Count]}",
                 $$$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":{{{(i % 2 == 0 ? "false" : "true")}}}}]}""", HttpStatusCode.OK);
 
         static async Task<Guid> DefaultProductAsync(string connectionString, Guid account)
@@ -169,71 +180,9 @@ internal static class BenchmarkProgram
             return (Guid)(await command.ExecuteScalarAsync())!;
         }
 
-        static async Task Get(HttpClient client, string url)
-        {
-            using var response = await client.GetAsync(url);
-            await Check(response, HttpStatusCode.OK);
-        }
-
         static Task Patch(HttpClient client, Guid group, string operations) =>
-            Send(client, HttpMethod.Patch, $"/scim/v2/Groups/{group}",
+            BenchHttp.Send(client, HttpMethod.Patch, $"/scim/v2/Groups/{group}",
                 $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":{{operations}}}""", HttpStatusCode.NoContent);
-
-        static async Task Send(HttpClient client, HttpMethod method, string url, string body, HttpStatusCode expected)
-        {
-            using var request = new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8, "application/scim+json") };
-            using var response = await client.SendAsync(request);
-            await Check(response, expected);
-        }
-
-        static async Task Check(HttpResponseMessage response, HttpStatusCode expected)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode != expected)
-            {
-                throw new InvalidOperationException($"{(int)response.StatusCode}: {text}");
-            }
-        }
-
-        static async Task<(Guid Small, Guid Large)> SeedAsync(string connectionString, Guid account, int users)
-        {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync();
-            var small = Guid.CreateVersion7();
-            var large = Guid.CreateVersion7();
-            foreach (var sql in new[]
-            {
-                """
-                INSERT INTO users (id, account_id, user_name, email, given_name, family_name, product_id, external_id, display_name, email_values, data, created, last_modified)
-                SELECT gen_random_uuid(), $1, 'user-' || i || '@example.com', 'user-' || i || '@example.com', 'User', i::text,
-                       (SELECT default_product_id FROM accounts WHERE id = $1), 'ext-' || i, 'User ' || i, ARRAY['user-' || i || '@example.com'],
-                       jsonb_build_object('userName', 'user-' || i || '@example.com', 'externalId', 'ext-' || i, 'displayName', 'User ' || i,
-                                          'active', true, 'name', jsonb_build_object('givenName', 'User', 'familyName', i::text),
-                                          'emails', jsonb_build_array(jsonb_build_object('value', 'user-' || i || '@example.com', 'type', 'work', 'primary', true))),
-                       now(), now()
-                FROM generate_series(1, $2) AS i
-                """,
-                // Every seeded user holds a seat, as in a real tenant; the counter follows.
-                "UPDATE products SET seats_used = $2 WHERE account_id = $1",
-                "INSERT INTO groups (id, account_id, display_name, data, created, last_modified) VALUES ($3, $1, 'small', '{\"displayName\":\"small\"}', now(), now()), ($4, $1, 'large', '{\"displayName\":\"large\"}', now(), now())",
-                "INSERT INTO group_members (group_id, member_id, member_type, account_id) SELECT $3, id, 'User', $1 FROM users WHERE account_id = $1 ORDER BY id LIMIT 10",
-                "INSERT INTO group_members (group_id, member_id, member_type, account_id) SELECT $4, id, 'User', $1 FROM users WHERE account_id = $1",
-                "ANALYZE",
-            })
-            {
-                await using var command = new NpgsqlCommand(sql, connection);
-                if (sql.Contains("$1", StringComparison.Ordinal))
-                {
-                    command.Parameters.Add(new NpgsqlParameter { Value = account });
-                    command.Parameters.Add(new NpgsqlParameter { Value = users });
-                    command.Parameters.Add(new NpgsqlParameter { Value = small });
-                    command.Parameters.Add(new NpgsqlParameter { Value = large });
-                }
-                command.CommandTimeout = 600;
-                await command.ExecuteNonQueryAsync();
-            }
-            return (small, large);
-        }
 
         // Users outside both groups, added and removed by the membership benchmarks.
         static async Task<List<Guid>> NewcomersAsync(string connectionString, Guid account, int count)
