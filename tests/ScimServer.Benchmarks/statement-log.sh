@@ -61,3 +61,15 @@ count "GET /Groups/{id}" "$base/Groups/$gid"
 count "PATCH /Groups/{id} remove member" -X PATCH "$base/Groups/$gid" -d "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"remove\",\"path\":\"members[value eq \\\"$id\\\"]\"}]}"
 count "DELETE /Groups/{id}" -X DELETE "$base/Groups/$gid"
 count "DELETE /Users/{id}" -X DELETE "$base/Users/$id"
+count "GET /Users?filter=externalId eq" "$base/Users?filter=externalId%20eq%20%22none%22"
+bulk='{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[
+  {"method":"POST","path":"/Users","bulkId":"a","data":{"userName":"bulk-a@example.com"}},
+  {"method":"POST","path":"/Users","bulkId":"b","data":{"userName":"bulk-b@example.com"}},
+  {"method":"POST","path":"/Groups","bulkId":"g","data":{"displayName":"Bulk","members":[{"value":"bulkId:a"},{"value":"bulkId:b"}]}}]}'
+count "POST /Bulk (2 users, 1 group with both)" -X POST "$base/Bulk" -d "$bulk"
+count "GET /Users?cursor=&count=1 (first page)" "$base/Users?cursor=&count=1"
+next=$(grep -o '"nextCursor":"[^"]*"' /tmp/statement-log.body | cut -d'"' -f4)
+count "GET /Users?cursor=…&count=1 (next page)" "$base/Users?cursor=$next&count=1"
+count "GET /Users?cursor=&count=1&sortBy=userName" "$base/Users?cursor=&count=1&sortBy=userName"
+next=$(grep -o '"nextCursor":"[^"]*"' /tmp/statement-log.body | cut -d'"' -f4)
+count "GET /Users?cursor=…&count=1&sortBy=userName" "$base/Users?cursor=$next&count=1&sortBy=userName"

@@ -55,14 +55,14 @@ internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContex
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "One operation's fault must not hide the outcomes of those already committed: it becomes that operation's 500.")]
     private async Task<Outcome> RunAsync(BulkOperation op, bool circular, Dictionary<string, string> created, Dictionary<string, int> failed, string baseUrl, CancellationToken ct)
     {
-        var target = op.Invalid is null ? Target(BulkReferences.Resolve(op, created).Path) : default;
+        var (path, data) = op.Invalid is null ? BulkReferences.Resolve(op, created) : (op.Path, null);
+        var target = op.Invalid is null ? Target(path) : default;
         caller.Audit.StartOperation(ActionName(op.Method, target.Resource));
-        var error = op.Invalid ?? (circular ? Circular(op) : Unresolved(op, created, failed)) ?? target.Error;
+        var error = op.Invalid ?? (circular ? Circular(op) : Unresolved(op, path, created, failed)) ?? target.Error;
         if (error is null)
         {
             try
             {
-                var (_, data) = BulkReferences.Resolve(op, created);
                 var call = new ScimCall(caller, target.Resource!.Type, AttributeSelection.Default(target.Resource.Type), baseUrl, false, op.Version);
                 var written = await WriteAsync(op, target.Resource, call, target.Id, data, ct);
                 if (written.IsSuccess)
@@ -128,7 +128,8 @@ internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContex
         return (resource, parts.Length == 2 ? parts[1] : null, null);
     }
 
-    private static ScimError? Unresolved(BulkOperation op, Dictionary<string, string> created, Dictionary<string, int> failed)
+    /// <summary>A reference to no POST or to a failed one, or a path of the wrong kind for the method (<paramref name="path"/> is resolved).</summary>
+    private static ScimError? Unresolved(BulkOperation op, string path, Dictionary<string, string> created, Dictionary<string, int> failed)
     {
         foreach (var bulkId in BulkReferences.Of(op))
         {
@@ -141,7 +142,6 @@ internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContex
                 return ScimError.InvalidValue($"bulkId \"{bulkId}\" is not the bulkId of any POST in this request.");
             }
         }
-        var (path, _) = BulkReferences.Resolve(op, created);
         var hasId = path.Trim().Trim('/').Contains('/', StringComparison.Ordinal);
         return (op.Method == BulkOperation.Post) == hasId
             ? ScimError.InvalidPath(op.Method == BulkOperation.Post
