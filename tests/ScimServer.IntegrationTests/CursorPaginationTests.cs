@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using ScimServer.IntegrationTests.Support;
 using ScimServer.Search;
 
@@ -170,10 +171,16 @@ public sealed class CursorPaginationTests(ScimFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task ServiceProviderConfig_AdvertisesBothPaginationMethods()
+    public async Task ServiceProviderConfig_AdvertisesBothPaginationMethods_WhenConfiguredTo()
     {
         var account = await fixture.NewAccountAsync();
-        var pagination = (await account.Scim.GetAsync("/ServiceProviderConfig")).Json!["pagination"]!;
+        // Off by default (strict RFC 7643 validators reject the attribute; see ScimOptions.AdvertisePagination).
+        Assert.Null((await account.Scim.GetAsync("/ServiceProviderConfig")).Json!["pagination"]);
+
+        using var app = fixture.App.WithWebHostBuilder(b => b.UseSetting("Scim:AdvertisePagination", "true"));
+        using var client = app.CreateClient();
+        var response = await client.GetAsync(new Uri(ScimClient.Base + "/ServiceProviderConfig", UriKind.Relative));
+        var pagination = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["pagination"]!;
         Assert.True(pagination["cursor"]!.GetValue<bool>());
         Assert.True(pagination["index"]!.GetValue<bool>());
         Assert.Equal("index", pagination["defaultPaginationMethod"]!.GetValue<string>());

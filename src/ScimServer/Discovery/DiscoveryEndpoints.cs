@@ -39,16 +39,7 @@ public static class DiscoveryEndpoints
             ["patch"] = new JsonObject { ["supported"] = true },
             ["bulk"] = new JsonObject { ["supported"] = true, ["maxOperations"] = options.Value.BulkMaxOperations, ["maxPayloadSize"] = options.Value.BulkMaxPayloadBytes },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = options.Value.MaxPageSize },
-            // RFC 9865 §4: both methods; index stays the default so the IdPs that page by startIndex see no change.
-            ["pagination"] = new JsonObject
-            {
-                ["cursor"] = true,
-                ["index"] = true,
-                ["defaultPaginationMethod"] = "index",
-                ["defaultPageSize"] = options.Value.DefaultPageSize,
-                ["maxPageSize"] = options.Value.MaxPageSize,
-                ["cursorTimeout"] = options.Value.CursorTimeoutSeconds,
-            },
+
             ["changePassword"] = new JsonObject { ["supported"] = true },
             ["sort"] = new JsonObject { ["supported"] = true },
             ["etag"] = new JsonObject { ["supported"] = true },
@@ -62,6 +53,19 @@ public static class DiscoveryEndpoints
             }),
             ["meta"] = new JsonObject { ["resourceType"] = "ServiceProviderConfig", ["location"] = $"{baseUrl}/ServiceProviderConfig" },
         };
+        if (options.Value.AdvertisePagination)
+        {
+            // RFC 9865 §4: both methods; index stays the default so the IdPs that page by startIndex see no change.
+            config["pagination"] = new JsonObject
+            {
+                ["cursor"] = true,
+                ["index"] = true,
+                ["defaultPaginationMethod"] = "index",
+                ["defaultPageSize"] = options.Value.DefaultPageSize,
+                ["maxPageSize"] = options.Value.MaxPageSize,
+                ["cursorTimeout"] = options.Value.CursorTimeoutSeconds,
+            };
+        }
         return new ScimResult(200, config);
     }
 

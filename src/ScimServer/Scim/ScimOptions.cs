@@ -16,6 +16,14 @@ public sealed class ScimOptions
     /// <summary>The largest request body accepted; larger ones get 413.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Whether /ServiceProviderConfig carries RFC 9865's <c>pagination</c> attribute. Off by default: clients that
+    /// validate the document against RFC 7643's schema alone (python-scim's scim2-models, which scim2-tester and
+    /// scim2-client use) reject the unknown attribute and then cannot discover the server at all. Cursor paging itself
+    /// works either way.
+    /// </summary>
+    public bool AdvertisePagination { get; set; }
+
     /// <summary>How long a cursor (RFC 9865) stays valid between page requests; advertised as pagination.cursorTimeout.</summary>
     public int CursorTimeoutSeconds { get; set; } = 3600;
 
