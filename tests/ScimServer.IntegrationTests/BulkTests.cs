@@ -116,22 +116,58 @@ public sealed class BulkTests(ScimFixture fixture) : IClassFixture<ScimFixture>
     }
 
     [Fact]
-    public async Task CircularReferences_Are409_AndWhatDependsOnThemFails_WhileTheRestRuns()
+    public async Task CircularReferences_AreResolved_InOneUnitOfWork()
     {
         var account = await fixture.NewAccountAsync();
         var ops = Operations(await account.Scim.PostAsync("/Bulk", Bulk("""
-            {"method":"POST","path":"/Groups","bulkId":"x","data":{"displayName":"X","members":[{"value":"bulkId:y"}]}},
-            {"method":"POST","path":"/Groups","bulkId":"y","data":{"displayName":"Y","members":[{"value":"bulkId:x"}]}},
-            {"method":"POST","path":"/Groups","bulkId":"self","data":{"displayName":"Self","members":[{"value":"bulkId:self"}]}},
+            {"method":"POST","path":"/Groups","bulkId":"x","data":{"displayName":"X","members":[{"value":"bulkId:y","type":"Group"},{"value":"bulkId:u"}]}},
+            {"method":"POST","path":"/Groups","bulkId":"y","data":{"displayName":"Y","members":[{"value":"bulkId:x","type":"Group"}]}},
             {"method":"POST","path":"/Groups","bulkId":"z","data":{"displayName":"Z","members":[{"value":"bulkId:x"}]}},
-            {"method":"POST","path":"/Users","bulkId":"u","data":{"userName":"free@example.com"}}
+            {"method":"POST","path":"/Users","bulkId":"u","data":{"userName":"boss@example.com","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:v"}}}},
+            {"method":"POST","path":"/Users","bulkId":"v","data":{"userName":"deputy@example.com","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:u"}}}}
             """)));
-        Assert.Equal(["409", "409", "409", "409", "201"], ops.Select(Status));
-        Assert.Contains("circle", ops[0]!["response"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("circle", ops[2]!["response"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("failed (409)", ops[3]!["response"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["201", "201", "201", "201", "201"], ops.Select(Status));
+        var ids = ops.Select(o => o!["location"]!.GetValue<string>().Split('/')[^1]).ToList();
+        async Task<List<string>> Members(int i) =>
+            (await account.Scim.GetAsync($"/Groups/{ids[i]}")).Json!["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(new[] { ids[1], ids[3] }.Order(), await Members(0));
+        Assert.Equal([ids[0]], await Members(1));
+        Assert.Equal([ids[0]], await Members(2));
+        string Manager(ScimResponse r) => r.Json!["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]!["manager"]!["value"]!.GetValue<string>();
+        Assert.Equal(ids[4], Manager(await account.Scim.GetAsync($"/Users/{ids[3]}")));
+        var deputy = await account.Scim.GetAsync($"/Users/{ids[4]}");
+        Assert.Equal(ids[3], Manager(deputy));
+        // The version reported is the resource's after its references were added (the boss's moved on when X took it in).
+        Assert.Equal(deputy.ETag, ops[4]!["version"]!.GetValue<string>());
+        Assert.Equal((await account.Scim.GetAsync($"/Groups/{ids[0]}")).ETag, ops[0]!["version"]!.GetValue<string>());
+        // Each create is audited under its own action (a circle member's added references as a second entry of it).
         await using var db = fixture.Db();
-        Assert.Equal(0, await db.Groups.CountAsync(g => g.AccountId == account.Id));
+        var entries = await db.Set<ScimServer.Audit.AuditEntry>().Where(e => e.AccountId == account.Id).ToListAsync();
+        Assert.Equal(["CreateGroup", "CreateUser"], entries.Select(e => e.Action).Distinct().Order());
+        Assert.Equal(ids.Order(), entries.Select(e => e.TargetId!).Distinct().Order());
+        Assert.Single(entries.Select(e => e.RequestId).Distinct());
+    }
+
+    [Fact]
+    public async Task ACircleThatCannotBeResolved_KeepsNothingOfIt_AndNamesTheStepThatFailed()
+    {
+        var account = await fixture.NewAccountAsync();
+        var ops = Operations(await account.Scim.PostAsync("/Bulk", Bulk("""
+            {"method":"POST","path":"/Groups","bulkId":"a","data":{"displayName":"A","members":[{"value":"bulkId:b"}]}},
+            {"method":"POST","path":"/Groups","bulkId":"b","data":{"displayName":"B","members":[{"value":"bulkId:a"}]}},
+            {"method":"POST","path":"/Groups","bulkId":"self","data":{"displayName":"Self","members":[{"value":"bulkId:self"}]}},
+            {"method":"POST","path":"/Groups","bulkId":"c","data":{"displayName":"A","members":[{"value":"bulkId:d"}]}},
+            {"method":"POST","path":"/Groups","bulkId":"d","data":{"displayName":"D","members":[{"value":"bulkId:c"}]}},
+            {"method":"POST","path":"/Groups","bulkId":"e","data":{"displayName":"E","members":[{"value":"bulkId:c"}]}}
+            """)));
+        Assert.Equal(["201", "201", "400", "409", "409", "409"], ops.Select(Status));
+        Assert.Contains("member of itself", ops[2]!["response"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // c's name is taken (by a): c answers the uniqueness error, d that it went down with c, e that c failed.
+        Assert.Equal("uniqueness", ops[3]!["response"]!["scimType"]!.GetValue<string>());
+        Assert.Contains("Operations[3]", ops[4]!["response"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("failed (409)", ops[5]!["response"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await using var db = fixture.Db();
+        Assert.Equal(["A", "B"], await db.Groups.Where(g => g.AccountId == account.Id).Select(g => g.DisplayName).OrderBy(n => n).ToListAsync());
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class BulkRequestTests
     }
 
     [Fact]
-    public void Plan_RunsCreatorsBeforeTheirReferrers_KeepsRequestOrderOtherwise_AndFindsCircles()
+    public void Plan_RunsCreatorsBeforeTheirReferrers_KeepsRequestOrderOtherwise_AndFindsEachCircle()
     {
         var request = Parse("""
             {"method":"POST","path":"/Groups","bulkId":"g","data":{"members":[{"value":"bulkId:u"}]}},
@@ -77,6 +77,21 @@ public sealed class BulkRequestTests
             """);
         var plan = BulkPlan.Of(request.Operations);
         Assert.Equal([3, 2, 0, 1, 5, 4, 6], plan.Order);
-        Assert.Equal([4, 5, 6], plan.Circular.Order());
+        Assert.Equal([[4, 5], [6]], plan.Circles);
+    }
+
+    [Fact]
+    public void Defer_TakesOutWhatNamesTheCircle_AsThePatchThatAddsItBack()
+    {
+        var data = JsonNode.Parse("""
+            {"displayName":"X","members":[{"value":"bulkId:y"},{"value":"kept"},{"value":"bulkId:outside"}],
+             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:y"},"department":"D"}}
+            """)!.AsObject();
+        var (now, later) = BulkReferences.Defer(data, new HashSet<string> { "y" });
+        Assert.Equal(["kept", "bulkId:outside"], now["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()));
+        Assert.Null(now["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]!["manager"]);
+        Assert.Equal("D", now["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]!["department"]!.GetValue<string>());
+        Assert.Equal("""[{"op":"add","path":"members","value":[{"value":"bulkId:y"}]},{"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":{"value":"bulkId:y"}}]""", later.ToJsonString());
+        Assert.Equal(3, data["members"]!.AsArray().Count); // the request's own data is untouched
     }
 }

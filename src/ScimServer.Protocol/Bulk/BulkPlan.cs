@@ -2,11 +2,12 @@ namespace ScimServer.Protocol.Bulk;
 
 /// <summary>
 /// The order a bulk request's operations run in: request order, except that an operation referring to a bulkId runs
-/// after the POST that creates it, even when that POST comes later (a forward reference). Operations on a cycle of
-/// references (A's data names B, B's names A) cannot be ordered: they are <see cref="Circular"/> and answered 409,
-/// which RFC 7644 §3.7.1 allows once resolving fails; whatever refers to them fails with them.
+/// after the POST that creates it, even when that POST comes later (a forward reference). POSTs on a circle of
+/// references (A's data names B, B's names A; RFC 7644 §3.7.1) cannot run one before the other: each such circle is
+/// one of <see cref="Circles"/> (overlapping circles merged), run together at the place of its member that comes last
+/// in <see cref="Order"/>, when everything any member names outside the circle has run.
 /// </summary>
-public sealed record BulkPlan(IReadOnlyList<int> Order, IReadOnlySet<int> Circular)
+public sealed record BulkPlan(IReadOnlyList<int> Order, IReadOnlyList<IReadOnlyList<int>> Circles)
 {
     public static BulkPlan Of(IReadOnlyList<BulkOperation> operations)
     {
@@ -15,8 +16,11 @@ public sealed record BulkPlan(IReadOnlyList<int> Order, IReadOnlySet<int> Circul
         var references = operations.Select(o => o.Invalid is null ? BulkReferences.Of(o) : []).ToList();
         var state = new int[operations.Count]; // 0 unvisited, 1 on the path being visited, 2 placed
         var order = new List<int>(operations.Count);
-        var circular = new HashSet<int>();
+        var circle = Enumerable.Range(0, operations.Count).ToArray(); // union-find of the circles
+        var onCircle = new HashSet<int>();
         var path = new List<int>();
+
+        int Root(int i) => circle[i] == i ? i : circle[i] = Root(circle[i]);
 
         void Visit(int index)
         {
@@ -30,8 +34,12 @@ public sealed record BulkPlan(IReadOnlyList<int> Order, IReadOnlySet<int> Circul
                 }
                 if (state[creator] == 1)
                 {
-                    // Everything on the path from the creator to here refers, in turn, to the next: a cycle.
-                    circular.UnionWith(path.Skip(path.IndexOf(creator)));
+                    // Everything on the path from the creator to here refers, in turn, to the next: a circle.
+                    foreach (var member in path.Skip(path.IndexOf(creator)))
+                    {
+                        onCircle.Add(member);
+                        circle[Root(member)] = Root(creator);
+                    }
                 }
                 else if (state[creator] == 0)
                 {
@@ -50,6 +58,7 @@ public sealed record BulkPlan(IReadOnlyList<int> Order, IReadOnlySet<int> Circul
                 Visit(i);
             }
         }
-        return new BulkPlan(order, circular);
+        var circles = onCircle.GroupBy(Root).Select(g => (IReadOnlyList<int>)g.Order().ToList()).OrderBy(c => c[0]).ToList();
+        return new BulkPlan(order, circles);
     }
 }

@@ -65,6 +65,54 @@ public static partial class BulkReferences
         return (InText(op.Path), data);
     }
 
+    /// <summary>
+    /// Splits a POST's data for a circle of references: what can be created before the others exist, and the PATCH
+    /// operations (references still unresolved) that add the rest once they do. Whatever names one of
+    /// <paramref name="later"/> is taken out whole: an element of a multi-valued attribute (a group's member), or a
+    /// single-valued attribute (an enterprise user's manager), at the top level or inside an extension.
+    /// </summary>
+    public static (JsonObject Now, JsonArray Later) Defer(JsonObject data, IReadOnlySet<string> later)
+    {
+        var now = (JsonObject)data.DeepClone();
+        var operations = new JsonArray();
+        bool Names(JsonNode node)
+        {
+            var found = false;
+            Visit(node, null, (text, _) =>
+            {
+                found |= Whole(text) is { } id && later.Contains(id);
+                return text;
+            });
+            return found;
+        }
+        void Split(JsonObject obj, string prefix)
+        {
+            foreach (var name in obj.Select(p => p.Key).ToList())
+            {
+                switch (obj[name])
+                {
+                    case JsonObject extension when prefix.Length == 0 && name.StartsWith("urn:", StringComparison.OrdinalIgnoreCase):
+                        Split(extension, name + ":");
+                        break;
+                    case JsonArray array:
+                        var taken = array.Where(e => e is not null && Names(e)).ToList();
+                        if (taken.Count > 0)
+                        {
+                            taken.ForEach(e => array.Remove(e));
+                            operations.Add(new JsonObject { ["op"] = "add", ["path"] = prefix + name, ["value"] = new JsonArray([.. taken]) });
+                        }
+                        break;
+                    case { } value when Names(value):
+                        obj.Remove(name);
+                        operations.Add(new JsonObject { ["op"] = "add", ["path"] = prefix + name, ["value"] = value });
+                        break;
+                }
+            }
+        }
+        Split(now, "");
+        return (now, operations);
+    }
+
     private static string? Whole(string text) =>
         text.StartsWith(Prefix, StringComparison.Ordinal) && text.Length > Prefix.Length && !text.Any(char.IsWhiteSpace) ? text[Prefix.Length..] : null;
 

@@ -61,8 +61,9 @@ public sealed class AuditTrail
     }
 
     /// <summary>Records a successful change of <see cref="Subject"/>; written at commit, dropped on rollback.</summary>
+    /// <remarks>The entry takes the action and subject in force now (a /Bulk circle records several operations in one unit of work).</remarks>
     public void Record(JsonObject? changes, string? action = null, Guid? accountId = null) =>
-        _pending.Add(new Pending(accountId, action, Subject, changes));
+        _pending.Add(new Pending(accountId, action ?? Action, Subject, changes));
 
     /// <summary>Records a change of something other than the request's subject (a side effect, like a team an import creates).</summary>
     public void RecordOf(string type, Guid id, string? name, JsonObject? changes, string action) =>

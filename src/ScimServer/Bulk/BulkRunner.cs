@@ -17,25 +17,21 @@ namespace ScimServer.Bulk;
 /// operation 7 leaves operations 1–6 in place (RFC 7644 §3.7: the server carries on past errors). Each operation
 /// writes its own audit entry; all of them carry the bulk request's id.
 /// </summary>
-internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContext db, ScimUsers users, ScimGroups groups, ILogger<BulkRunner> logger)
+internal sealed partial class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContext db, ScimUsers users, ScimGroups groups, ILogger<BulkRunner> logger)
 {
     /// <summary>The outcomes of the operations that ran, in request order; those skipped after failOnErrors are left out.</summary>
     public async Task<List<JsonObject>> RunAsync(BulkRequest request, string baseUrl, CancellationToken ct)
     {
         var plan = BulkPlan.Of(request.Operations);
+        var circleOf = plan.Circles.SelectMany(c => c.Select(i => (i, c))).ToDictionary(x => x.i, x => x.c);
+        var position = plan.Order.Select((index, at) => (index, at)).ToDictionary(x => x.index, x => x.at);
         var results = new JsonObject?[request.Operations.Count];
         var created = new Dictionary<string, string>(StringComparer.Ordinal);
         var failed = new Dictionary<string, int>(StringComparer.Ordinal);
         var errors = 0;
-        foreach (var index in plan.Order)
+        void Note(BulkOperation op, Outcome outcome)
         {
-            if (errors >= request.FailOnErrors)
-            {
-                break;
-            }
-            var op = request.Operations[index];
-            var outcome = await RunAsync(op, plan.Circular.Contains(index), created, failed, baseUrl, ct);
-            results[index] = outcome.ToJson(op);
+            results[op.Index] = outcome.ToJson(op);
             if (outcome.Error is { } error)
             {
                 errors++;
@@ -49,16 +45,38 @@ internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContex
                 created[bulkId] = id;
             }
         }
+        foreach (var index in plan.Order)
+        {
+            if (errors >= request.FailOnErrors)
+            {
+                break;
+            }
+            if (circleOf.TryGetValue(index, out var circle))
+            {
+                // A circle runs once, at its last member: by then everything its members name outside it has run.
+                if (circle.Max(i => position[i]) == position[index])
+                {
+                    var members = circle.Select(i => request.Operations[i]).ToList();
+                    foreach (var (op, outcome) in members.Zip(await RunCircleAsync(members, created, failed, baseUrl, ct)))
+                    {
+                        Note(op, outcome);
+                    }
+                }
+                continue;
+            }
+            var single = request.Operations[index];
+            Note(single, await RunAsync(single, created, failed, baseUrl, ct));
+        }
         return results.OfType<JsonObject>().ToList();
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "One operation's fault must not hide the outcomes of those already committed: it becomes that operation's 500.")]
-    private async Task<Outcome> RunAsync(BulkOperation op, bool circular, Dictionary<string, string> created, Dictionary<string, int> failed, string baseUrl, CancellationToken ct)
+    private async Task<Outcome> RunAsync(BulkOperation op, Dictionary<string, string> created, Dictionary<string, int> failed, string baseUrl, CancellationToken ct)
     {
         var (path, data) = op.Invalid is null ? BulkReferences.Resolve(op, created) : (op.Path, null);
         var target = op.Invalid is null ? Target(path) : default;
         caller.Audit.StartOperation(ActionName(op.Method, target.Resource));
-        var error = op.Invalid ?? (circular ? Circular(op) : Unresolved(op, path, created, failed)) ?? target.Error;
+        var error = op.Invalid ?? Unresolved(op, path, created, failed) ?? target.Error;
         if (error is null)
         {
             try
@@ -76,7 +94,7 @@ internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContex
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError("Bulk operation {Index} ({Method}) failed with {Exception}; it was rolled back", op.Index, op.Method, e.GetType().Name);
-                error = new ScimError(500, null, "The operation failed on the server and was rolled back; the operations before it stand. Retry it on its own.");
+                error = Failure;
             }
         }
         await RecordRefusalAsync(target, error, ct);
@@ -114,6 +132,9 @@ internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContex
         return (await unit.RunAsync(call.HasIfMatch, work, shown => Status(op.Method, shown), ct)).AsResult();
     }
 
+    /// <summary>What an operation that met a fault answers (the fault itself is logged, without the request's values).</summary>
+    private static readonly ScimError Failure = new(500, null, "The operation failed on the server and was rolled back; the operations before it stand. Retry it on its own.");
+
     /// <summary>The resource type and id an operation's path names (after its bulkId references are resolved).</summary>
     private (IScimResource? Resource, string? Id, ScimError? Error) Target(string path)
     {
@@ -128,10 +149,13 @@ internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContex
         return (resource, parts.Length == 2 ? parts[1] : null, null);
     }
 
-    /// <summary>A reference to no POST or to a failed one, or a path of the wrong kind for the method (<paramref name="path"/> is resolved).</summary>
-    private static ScimError? Unresolved(BulkOperation op, string path, Dictionary<string, string> created, Dictionary<string, int> failed)
+    /// <summary>
+    /// A reference to no POST or to a failed one, or a path of the wrong kind for the method (<paramref name="path"/> is
+    /// resolved); references to <paramref name="circle"/> (the operation's own circle) are resolved later.
+    /// </summary>
+    private static ScimError? Unresolved(BulkOperation op, string path, Dictionary<string, string> created, Dictionary<string, int> failed, IReadOnlySet<string>? circle = null)
     {
-        foreach (var bulkId in BulkReferences.Of(op))
+        foreach (var bulkId in BulkReferences.Of(op).Where(b => circle?.Contains(b) != true))
         {
             if (failed.TryGetValue(bulkId, out var status))
             {
@@ -149,10 +173,6 @@ internal sealed class BulkRunner(ScimCaller caller, WriteUnit unit, ScimDbContex
                 : $"A {op.Method} names a resource (\"/Users/{{id}}\"); path is \"{op.Path}\".")
             : null;
     }
-
-    private static ScimError Circular(BulkOperation op) =>
-        new(409, null, $"Operations[{op.Index}] is on a circle of bulkId references (each refers to the next, the last to the first), so none of them can run first. " +
-                       "Create the resources without the references, then add them with PATCH operations.");
 
     private async Task RecordRefusalAsync((IScimResource? Resource, string? Id, ScimError? Error) target, ScimError error, CancellationToken ct)
     {
