@@ -92,7 +92,7 @@ public sealed record BulkOperation(int Index, string Method, string? BulkId, str
                 return Bad(method, bulkId, path, ScimError.InvalidValue($"{where} repeats bulkId \"{bulkId}\"; each POST needs its own."));
             }
         }
-        var data = BulkRequest.Property(op, "data");
+        var data = method == Patch ? AsPatchOp(BulkRequest.Property(op, "data")) : BulkRequest.Property(op, "data");
         if (method != Delete && data is not JsonObject)
         {
             return Bad(method, bulkId, path, ScimError.InvalidSyntax($"{where} is a {method} without \"data\"; send the resource (or the PatchOp message) as a JSON object."));
@@ -104,6 +104,18 @@ public sealed record BulkOperation(int Index, string Method, string? BulkId, str
         }
         return new BulkOperation(index, method, bulkId, version?.GetValue<string>(), path, method == Delete ? null : data, null);
     }
+
+    /// <summary>
+    /// A PATCH's data as a PatchOp message. RFC 7644's own bulk example (§3.7.3) sends the operations without the
+    /// message around them, so a bare array of operations, or "Operations" without "schemas", is taken as one.
+    /// </summary>
+    private static JsonNode? AsPatchOp(JsonNode? data) => data switch
+    {
+        JsonArray operations => new JsonObject { ["schemas"] = new JsonArray(ScimSchemaUris.PatchOp), ["Operations"] = operations.DeepClone() },
+        JsonObject message when BulkRequest.Property(message, "schemas") is null && BulkRequest.Property(message, "Operations") is not null =>
+            new JsonObject { ["schemas"] = new JsonArray(ScimSchemaUris.PatchOp), ["Operations"] = BulkRequest.Property(message, "Operations")!.DeepClone() },
+        _ => data,
+    };
 
     private static string? Text(JsonObject obj, string name) => BulkRequest.Property(obj, name) switch
     {

@@ -74,7 +74,7 @@ internal sealed partial class BulkRunner(ScimCaller caller, WriteUnit unit, Scim
     private async Task<Outcome> RunAsync(BulkOperation op, Dictionary<string, string> created, Dictionary<string, int> failed, string baseUrl, CancellationToken ct)
     {
         var (path, data) = op.Invalid is null ? BulkReferences.Resolve(op, created) : (op.Path, null);
-        var target = op.Invalid is null ? Target(path) : default;
+        var target = Target(path);
         caller.Audit.StartOperation(ActionName(op.Method, target.Resource));
         var error = op.Invalid ?? Unresolved(op, path, created, failed) ?? target.Error;
         if (error is null)
