@@ -53,6 +53,8 @@ public sealed class CursorPaginationTests(ScimFixture fixture) : IClassFixture<S
     [InlineData("&sortBy=title", 3)]
     [InlineData("&sortBy=title&sortOrder=descending", 7)]
     [InlineData("&sortBy=meta.created&filter=userName%20sw%20%22c%22", 22)]
+    [InlineData("&sortBy=emails.value&sortOrder=descending", 6)]
+    [InlineData("&sortBy=meta.lastModified", 8)]
     public async Task Walk_ReturnsEachUserOnce_InTheSameOrderAsIndexPaging(string query, int count)
     {
         var (account, ids) = await WithUsers(22);
