@@ -9,12 +9,7 @@ public sealed class OpenApiTests(ScimFixture fixture) : IClassFixture<ScimFixtur
 {
     private static YamlMappingNode Document(string file = "scim.yaml")
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ScimServer.sln")))
-        {
-            directory = directory.Parent;
-        }
-        using var reader = new StreamReader(Path.Combine(directory!.FullName, "openapi", file));
+        using var reader = new StreamReader(Repository.PathOf("openapi", file));
         var yaml = new YamlStream();
         yaml.Load(reader);
         return (YamlMappingNode)yaml.Documents[0].RootNode;
