@@ -140,6 +140,15 @@ public sealed partial class DeploymentManifestTests(ScimFixture fixture) : IClas
     }
 
     [Fact]
+    public void GracePeriod_CoversThePreStopPause_AndTheServersDrain()
+    {
+        var pod = Map(Manifest("Deployment"), "spec", "template", "spec");
+        int Number(object value) => int.Parse((string)value, System.Globalization.CultureInfo.InvariantCulture);
+        var pause = Number(Map(Container(Manifest("Deployment")), "lifecycle", "preStop", "sleep")["seconds"]);
+        Assert.True(Number(pod["terminationGracePeriodSeconds"]) >= pause + Hosting.ServiceDefaults.DefaultShutdownTimeoutSeconds);
+    }
+
+    [Fact]
     public void ServicePdbAndAutoscaler_SelectTheDeploymentsPods()
     {
         var deployment = Manifest("Deployment");

@@ -11,9 +11,15 @@ namespace ScimServer.Hosting;
 /// </summary>
 public static class ServiceDefaults
 {
+    /// <summary>How long SIGTERM waits for in-flight requests before the process exits (<c>Hosting:ShutdownTimeoutSeconds</c>).</summary>
+    public const int DefaultShutdownTimeoutSeconds = 25;
+
     public static void AddServiceDefaults(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // SIGTERM: Kestrel stops accepting connections at once, then the requests in flight finish (up to this long).
+        var drain = builder.Configuration.GetValue("Hosting:ShutdownTimeoutSeconds", DefaultShutdownTimeoutSeconds);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(drain));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // A body that does not bind throws, so the exception handler answers with problem details, not an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -17,7 +17,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> StartAsync(string connectionString)
+    /// <param name="settings">More command-line settings, e.g. <c>--Hosting:ShutdownTimeoutSeconds=20</c>.</param>
+    public static async Task<ServerProcess> StartAsync(string connectionString, params string[] settings)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -32,7 +33,7 @@ public sealed class ServerProcess : IAsyncDisposable
                  {
                      Path.Combine(AppContext.BaseDirectory, "ScimServer.dll"), "--urls", address.ToString(),
                      $"--ConnectionStrings:Scim={connectionString}", "--Demo:Enabled=false", $"--Passwords:Iterations={ScimApp.PasswordIterations}", "--Logging:LogLevel:Default=Warning",
-                 })
+                 }.Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }
@@ -78,6 +79,20 @@ public sealed class ServerProcess : IAsyncDisposable
         var http = new HttpClient { BaseAddress = Address };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", jwt);
         return new ApiClient(http);
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends SIGTERM, as an orchestrator stopping a replica does, and waits for the process to exit; its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
