@@ -28,6 +28,7 @@ OperatorAuth.Add(builder.Services);
 var app = builder.Build();
 app.UseForwardedHeaders();
 // Outside the exception handler, so a 500 or 503 it writes is recorded too.
+app.UseScimRequestMetrics();
 app.UseAuditTrail();
 app.UseExceptionHandler();
 // Inside the exception handler (an unreachable database is a 503), before authentication (the token lookup shares it).

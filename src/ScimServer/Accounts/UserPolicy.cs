@@ -143,8 +143,10 @@ internal sealed class UserPolicy(ScimDbContext db, Account account, IReadOnlyLis
     {
         if (await db.Database.ExecuteSqlAsync($"UPDATE products SET seats_used = seats_used + 1 WHERE id = {productId} AND seats_used < seats", ct) == 1)
         {
+            Hosting.ScimMetrics.SeatGranted();
             return null;
         }
+        Hosting.ScimMetrics.SeatRefused();
         var product = await db.Products.AsNoTracking().SingleAsync(p => p.Id == productId, ct);
         return Forbidden($"No free seat on product '{product.Name}' ({product.Code}): {product.SeatsUsed} of {product.Seats} seats in use. " +
                          "Deactivate a user of this product or add seats to the contract, then retry.");

@@ -86,6 +86,7 @@ public sealed class AuditTrail
         }
         var rows = _pending.Select(p => NewRow(p.AccountId, p.Action, p.Subject, "Success", status, null, null, p.Changes)).ToList();
         await InsertAsync(db, rows, ct);
+        Hosting.ScimMetrics.AuditWritten("Success", rows.Count);
         _pending.Clear();
         Written = true;
     }
@@ -97,6 +98,7 @@ public sealed class AuditTrail
             Refusal?.Code ?? code, Refusal?.Detail, null);
         db.ChangeTracker.Clear();
         await InsertAsync(db, [row], ct);
+        Hosting.ScimMetrics.AuditWritten(row.Outcome, 1);
         Written = true;
     }
 

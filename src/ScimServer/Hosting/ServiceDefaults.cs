@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.HttpOverrides;
+using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -26,9 +27,12 @@ public static class ServiceDefaults
         services.AddProblemDetails();
         services.Configure<ForwardedHeadersOptions>(o =>
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        // Structured logs, one line each, with the request's trace and span ids on every line logged inside a request.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.AddSimpleConsole(o => (o.IncludeScopes, o.SingleLine) = (true, true));
         services.AddOpenTelemetry()
-            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource("Npgsql"))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter("Npgsql"));
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddNpgsql())
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter("Npgsql").AddMeter(ScimMetrics.MeterName));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             services.ConfigureOpenTelemetryTracerProvider(t => t.AddOtlpExporter());

@@ -21,6 +21,9 @@ public sealed class ScimCaller(AuditTrail audit)
     public AuditTrail Audit => audit;
     public Guid AccountId => Account.Id;
 
+    /// <summary>The IdP kind of the token's connection, for metrics; "none" before (or without) authentication.</summary>
+    public string IdpKind => _connection?.Idp.ToString() ?? "none";
+
     /// <summary>The connection decides what a replace through a filter that matches nothing does.</summary>
     public PatchOptions PatchOptions => new(Connection.UnmatchedValueFilter == UnmatchedValueFilter.Create);
 
