@@ -23,6 +23,7 @@ builder.AddServiceDefaults();
 builder.Services.AddPersistence(builder.Configuration);
 builder.Services.AddDatabaseStartup();
 builder.Services.AddScim(builder.Configuration);
+builder.Services.AddRateLimits(builder.Configuration);
 OperatorAuth.Add(builder.Services);
 
 var app = builder.Build();
@@ -35,6 +36,9 @@ app.UseExceptionHandler();
 app.UseRequestConnection();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authorization, which authenticates each route group's scheme: SCIM requests are limited per token, operator
+// requests per operator. Unknown tokens are limited per address by the token handler, before their lookup.
+app.UseRateLimiter();
 app.MapScim();
 app.MapOperatorApi();
 app.MapDefaultEndpoints();

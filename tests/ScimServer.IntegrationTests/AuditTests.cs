@@ -96,7 +96,10 @@ public sealed class AuditTests(ScimFixture fixture) : IClassFixture<ScimFixture>
         await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
         var anonymous = new ApiClient(fixture.App.CreateClient());
         (await anonymous.PostAsync("/authenticate", $$"""{"username":"{{name}}","password":"wrong password"}""")).AssertProblem(HttpStatusCode.Unauthorized, "badCredentials");
-        var unknownToken = fixture.App.CreateClient();
+        // A server of its own: unknown-token refusals are written once a minute per address, and here every test's
+        // requests come from the same (no) address.
+        using var fresh = fixture.App.WithWebHostBuilder(_ => { });
+        var unknownToken = fresh.CreateClient();
         unknownToken.DefaultRequestHeaders.Authorization = new("Bearer", "scim_nonsense-token-value-1234567890");
         Assert.Equal(HttpStatusCode.Unauthorized, (await unknownToken.GetAsync("/scim/v2/Users")).StatusCode);
 

@@ -40,6 +40,16 @@ public static class AuditMiddleware
         {
             return;
         }
+        if (RefusalWindows.Partition(context, status, trail) is { } partition)
+        {
+            if (!context.RequestServices.GetRequiredService<RefusalWindows>().First(partition))
+            {
+                return;
+            }
+            var (code, detail) = trail.Refusal ?? (status == 429 ? "rateLimited" : null, "Refused.");
+            trail.Refusal = (code ?? (status == 429 ? "rateLimited" : null),
+                detail + $" (Entries like this one are written once a minute per caller; the ones after it in the same minute are not.)");
+        }
         var db = context.RequestServices.GetRequiredService<ScimDbContext>();
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditMiddleware));
         try

@@ -17,6 +17,7 @@ public static class ScimMetrics
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("scim.request.duration", "s", "Time to answer a SCIM request, by operation, IdP kind and status.");
     private static readonly Counter<long> SeatsGranted = Meter.CreateCounter<long>("scim.seats.granted", "{seat}", "Seats taken by user writes (a write refused afterwards gives its seat back in the rollback).");
     private static readonly Counter<long> SeatsRefused = Meter.CreateCounter<long>("scim.seats.refused", "{refusal}", "User writes refused because the product had no free seat.");
+    private static readonly Counter<long> RateLimitRejections = Meter.CreateCounter<long>("scim.ratelimit.rejections", "{request}", "Requests answered 429 by the rate limits, by API (scim, operator, signIn).");
     private static readonly Counter<long> AuditEntries = Meter.CreateCounter<long>("scim.audit.entries", "{entry}", "Audit log entries written, by outcome.");
 
     public static void Request(string operation, string idp, int status, TimeSpan elapsed)
@@ -25,6 +26,8 @@ public static class ScimMetrics
         Requests.Add(1, tags);
         Duration.Record(elapsed.TotalSeconds, tags);
     }
+
+    public static void RateLimited(string api) => RateLimitRejections.Add(1, new KeyValuePair<string, object?>("scim.api", api));
 
     public static void SeatGranted() => SeatsGranted.Add(1);
 

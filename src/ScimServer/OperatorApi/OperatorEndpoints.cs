@@ -16,7 +16,7 @@ public static class OperatorEndpoints
     public static void MapOperatorApi(this WebApplication app)
     {
         app.MapSignIn();
-        var api = app.MapGroup("/api").RequireAuthorization(OperatorAuth.Policy).WithTags("Operator API");
+        var api = app.MapGroup("/api").RequireAuthorization(OperatorAuth.Policy).RequireRateLimiting(Hosting.RateLimits.Operator).WithTags("Operator API");
         var account = api.MapGroup("/accounts/{accountId:guid}").AddEndpointFilter<AccountScopeFilter>();
         api.MapAccounts(account);
         account.MapAccountSettings();

@@ -19,13 +19,21 @@ public static class SignInEndpoint
     public static void MapSignIn(this WebApplication app) =>
         app.MapPost("/authenticate", Authenticate).WithTags("Operator API").WithName("Authenticate").AllowAnonymous();
 
-    internal static async Task<IResult> Authenticate(Credentials? body, HttpContext context, ScimDbContext db, OperatorSigningKey key, AuditTrail audit, PasswordHasher hasher, CancellationToken ct)
+    internal static async Task<IResult> Authenticate(
+        Credentials? body, HttpContext context, ScimDbContext db, OperatorSigningKey key, AuditTrail audit, PasswordHasher hasher, Hosting.SignInLimiter limiter, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(body?.Username) || string.IsNullOrEmpty(body.Password))
         {
             return ApiProblem.Result(400, "invalid", "Send {\"username\": \"…\", \"password\": \"…\"}.");
         }
         var name = body.Username.Trim().ToLowerInvariant();
+        using var lease = limiter.Acquire(context, name);
+        if (!lease.IsAcquired)
+        {
+            audit.Actor = AuditActor.Anonymous(name);
+            await Hosting.RateLimits.RejectAsync(context, lease);
+            return Results.Empty;
+        }
         var op = await db.Operators.FirstOrDefaultAsync(o => o.UserName.ToLower() == name, ct);
         var now = DateTimeOffset.UtcNow;
         // A failure is recorded by the audit middleware: in the operator's account when the name is known.

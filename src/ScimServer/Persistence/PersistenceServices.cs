@@ -26,6 +26,7 @@ public static class PersistenceServices
                 .Ignore(CoreEventId.SaveChangesFailed, RelationalEventId.CommandError)));
         services.AddScoped<WriteUnit>();
         services.AddScoped<Audit.AuditTrail>();
+        services.AddSingleton(sp => new Audit.RefusalWindows(TimeProvider.System));
     }
 
     /// <summary>The server's part: migrations and the demo account at start, readiness.</summary>

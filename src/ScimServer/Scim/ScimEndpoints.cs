@@ -38,7 +38,7 @@ public static class ScimEndpoints
 
     public static void MapScim(this WebApplication app)
     {
-        var scim = app.MapGroup(ScimUrls.Prefix).RequireAuthorization(ScimTokenDefaults.Scheme);
+        var scim = app.MapGroup(ScimUrls.Prefix).RequireAuthorization(ScimTokenDefaults.Scheme).RequireRateLimiting(Hosting.RateLimits.Scim);
         scim.MapDiscovery();
         // Resources are gated by the account model's first rule (Enterprise tier, active SSO); discovery is not.
         scim.MapGroup("/").AddEndpointFilter<ScimAccessFilter>()

@@ -14,10 +14,11 @@ namespace ScimServer.Tokens;
 /// the database, so a revoked token stops working at once on every server process.
 /// </summary>
 internal sealed class ScimTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ScimDbContext db, ScimCaller caller)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ScimDbContext db, ScimCaller caller, Hosting.BadTokenLimiter badTokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string Missing = "missing";
+    private const string Limited = "limited";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -28,9 +29,19 @@ internal sealed class ScimTokenHandler(
             return AuthenticateResult.NoResult();
         }
         var secret = header["Bearer ".Length..].Trim();
+        var check = badTokens.Check(Context);
+        if (!check.IsAcquired)
+        {
+            // This address sent too many bad tokens: answered 429 without looking this one up.
+            Context.Items[Limited] = check;
+            caller.Audit.Actor = AuditActor.Anonymous(Prefix(secret));
+            return AuthenticateResult.Fail("Too many bad tokens from this address.");
+        }
+        check.Dispose();
         var live = secret.Length is > 0 and <= 512 ? await TokenIssuer.FindAsync(db, secret, Context.RequestAborted) : null;
         if (live is not { Token: var token })
         {
+            badTokens.Count(Context);
             await NoteFailureAsync(secret);
             return AuthenticateResult.Fail("The bearer token is not valid.");
         }
@@ -56,7 +67,7 @@ internal sealed class ScimTokenHandler(
         var dead = secret.Length is > 0 and <= 512 ? await TokenIssuer.FindAnyAsync(db, secret, Context.RequestAborted) : null;
         if (dead is null)
         {
-            trail.Actor = AuditActor.Anonymous(secret.Length > 11 ? secret[..11] + "…" : "(malformed)");
+            trail.Actor = AuditActor.Anonymous(Prefix(secret));
             trail.Refusal = ("unknownToken", "The bearer token is unknown.");
             return;
         }
@@ -67,9 +78,19 @@ internal sealed class ScimTokenHandler(
             : ("tokenExpired", $"The token '{dead.Name}' ({dead.Prefix}…) expired at {dead.ExpiresAt:O}.");
     }
 
+    private static string Prefix(string secret) => secret.Length > 11 ? secret[..11] + "…" : "(malformed)";
+
     // RFC 6750 §3: 401 with a Bearer challenge; the body is a SCIM Error (RFC 7644 §3.12).
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[Limited] is System.Threading.RateLimiting.RateLimitLease lease)
+        {
+            using (lease)
+            {
+                await Hosting.RateLimits.RejectAsync(Context, lease);
+            }
+            return;
+        }
         var missing = Context.Items.ContainsKey(Missing);
         Response.Headers.WWWAuthenticate = missing
             ? "Bearer realm=\"scim\""

@@ -23,6 +23,9 @@ public sealed class ScimApp(string connectionString, IReadOnlyDictionary<string,
         builder.UseSetting("Scim:MaxPageSize", MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Scim:MaxPayloadBytes", "65536");
         builder.UseSetting("Passwords:Iterations", PasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Every test's anonymous and bad-token requests come from one (null) address here: RateLimitTests use their own limits.
+        builder.UseSetting("RateLimits:AnonymousPerMinute", "1000000");
+        builder.UseSetting("RateLimits:SignInPerMinute", "1000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
