@@ -4,9 +4,10 @@ using ScimServer.Tokens;
 namespace ScimServer.Audit;
 
 /// <summary>
-/// Keeps rejected credentials and rate-limited callers from growing the audit log without bound: 401s (per token
-/// or, for an unknown token, per client address) and 429s (per credential or address) are written once per
-/// partition per minute, the first of them; the rest are counted in metrics. Per server process.
+/// Keeps rejected credentials and rate-limited callers from growing the audit log without bound: 401s for bearer
+/// tokens and JWTs (per token or, for an unknown one, per client address) and 429s (per credential or address) are
+/// written once per partition per minute, the first of them; the rest are counted in metrics. Failed sign-ins are
+/// each written. Per server process.
 /// </summary>
 public sealed class RefusalWindows(TimeProvider time)
 {
@@ -17,6 +18,8 @@ public sealed class RefusalWindows(TimeProvider time)
     /// <summary>The partition a 401 or 429 is aggregated in; null for the statuses written one by one.</summary>
     public static string? Partition(HttpContext context, int status, AuditTrail trail) => status switch
     {
+        // Each failed sign-in stays on record: they are few (limited per address and username, then locked out).
+        401 when context.Request.Path.StartsWithSegments("/authenticate") => null,
         // A revoked or expired token is one caller; unknown tokens (anyone can make up more) are one per address.
         401 when trail.Refusal?.Code is "tokenRevoked" or "tokenExpired" => $"401|{trail.Refusal?.Code}|{trail.Actor?.Id}",
         401 => $"401|{trail.Refusal?.Code}|{context.Connection.RemoteIpAddress}",

@@ -53,7 +53,11 @@ public static class CliCommands
     public static async Task<int> RunAsync(string[] args)
     {
         // Only "--Section:Key=value" arguments are configuration; the others are this command's options.
-        var builder = Host.CreateApplicationBuilder(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray());
+        var settings = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings });
+        // Commands do bulk work (migrations, seat recounts, archives): the server's statement timeout is not for them.
+        builder.Configuration.AddInMemoryCollection([new("Database:StatementTimeoutMilliseconds", "0")]);
+        builder.Configuration.AddCommandLine(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -12,7 +12,7 @@ public sealed class DatabaseConnection(IConfiguration configuration, IOptions<Da
 
     public bool IsLocal { get; private set; }
 
-    public string Value => _value ??= configuration.GetConnectionString("Scim") is { } configured ? Tune(configured)
+    public string Value => _value ??= configuration.GetConnectionString("Scim") is { } configured ? Tune(configured, options.Value.StatementTimeoutMilliseconds)
         : throw new InvalidOperationException("The database is not ready: DatabaseConnection.EnsureAsync has not run.");
 
     public async Task<string> EnsureAsync(CancellationToken ct)
@@ -24,28 +24,36 @@ public sealed class DatabaseConnection(IConfiguration configuration, IOptions<Da
         var configured = configuration.GetConnectionString("Scim");
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            return _value = Tune(configured);
+            return _value = Tune(configured, options.Value.StatementTimeoutMilliseconds);
         }
         var local = Local(options.Value, environment.ContentRootPath);
         await local.StartAsync("scim", ct);
         IsLocal = true;
-        return _value = Tune(local.ConnectionString("scim"));
+        return _value = Tune(local.ConnectionString("scim"), options.Value.StatementTimeoutMilliseconds);
     }
 
     /// <summary>
     /// No Reset On Close, unless the operator set it: nothing here leaves session state behind (locks are
     /// transaction-scoped, no SET, no temporary tables on pooled connections), so the DISCARD ALL Npgsql would
-    /// otherwise send on each connection's next use is pure cost: it ran once per request.
+    /// otherwise send on each connection's next use is pure cost: it ran once per request. And the statement timeout
+    /// as a start-up option, unless the string sets Options itself (behind PgBouncer, which does not pass start-up
+    /// options on, set it on the role instead: ALTER ROLE … SET statement_timeout; see docs/configuration.md).
     /// </summary>
-    public static string Tune(string connectionString)
+    public static string Tune(string connectionString, int statementTimeoutMilliseconds = 0)
     {
         // A plain builder tells which keys the string names (Npgsql's own knows every keyword, set or not).
         var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (named.ContainsKey("No Reset On Close") || named.ContainsKey("NoResetOnClose"))
+        var tuned = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var changed = false;
+        if (!named.ContainsKey("No Reset On Close") && !named.ContainsKey("NoResetOnClose"))
         {
-            return connectionString;
+            (tuned.NoResetOnClose, changed) = (true, true);
         }
-        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+        if (statementTimeoutMilliseconds > 0 && !named.ContainsKey("Options"))
+        {
+            (tuned.Options, changed) = ($"-c statement_timeout={statementTimeoutMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}", true);
+        }
+        return changed ? tuned.ConnectionString : connectionString;
     }
 
     public static LocalPostgres Local(DatabaseOptions options, string contentRoot)

@@ -12,4 +12,10 @@ public sealed class DatabaseOptions
     public string? LocalDataDirectory { get; set; }
 
     public int LocalPort { get; set; } = 55432;
+
+    /// <summary>
+    /// PostgreSQL's statement_timeout for every statement of the server (0: none). A filter no index serves over a
+    /// large account, or a deep page, is cancelled at this point instead of holding a connection and a CPU.
+    /// </summary>
+    public int StatementTimeoutMilliseconds { get; set; } = 15_000;
 }

@@ -15,6 +15,11 @@ public static class Migrator
         await db.Database.OpenConnectionAsync(ct);
         try
         {
+            // A migration may build an index over millions of rows: no statement timeout for it (RESET in the end).
+            await using (var unbounded = new NpgsqlCommand("SET statement_timeout = 0", (NpgsqlConnection)db.Database.GetDbConnection()))
+            {
+                await unbounded.ExecuteNonQueryAsync(ct);
+            }
             // Several server processes may start together against one database.
             await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", (NpgsqlConnection)db.Database.GetDbConnection()))
             {
@@ -36,7 +41,7 @@ public static class Migrator
         }
         finally
         {
-            await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", (NpgsqlConnection)db.Database.GetDbConnection()))
+            await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey}); RESET statement_timeout", (NpgsqlConnection)db.Database.GetDbConnection()))
             {
                 await release.ExecuteNonQueryAsync(CancellationToken.None);
             }

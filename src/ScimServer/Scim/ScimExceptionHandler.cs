@@ -19,13 +19,22 @@ internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger)
         {
             error = new ScimError(bad.StatusCode, bad.StatusCode == 400 ? ScimType.InvalidSyntax : null, "The request could not be read: " + bad.Message);
         }
+        else if (StatementTimeout.Is(exception))
+        {
+            // Cancelled by statement_timeout: nothing was committed, and the connection went back to the pool.
+            logger.LogWarning("Statement timeout on {Method} {Route} (trace {TraceId})", httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName, traceId);
+            error = IsSearch(httpContext)
+                ? ScimError.InvalidFilter("The filter took too long to answer: it names attributes no index serves over this many resources. " +
+                                          "Filter on userName, externalId, emails.value, displayName, id, meta.created or meta.lastModified (Users), " +
+                                          "or displayName, externalId, id or meta.lastModified (Groups), or narrow it with one of them (and).")
+                : Unavailable(httpContext, $"The request took too long and was cancelled; nothing was changed. Retry in a few seconds (trace id {traceId}).");
+        }
         else if (TransientDatabaseError.Is(exception))
         {
             // Nothing was committed (the transaction never finished); IdPs retry a 503 that names a delay.
             logger.LogWarning("Database unavailable on {Method} {Route} (trace {TraceId}): {Message}",
                 httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName, traceId, exception.GetBaseException().Message);
-            httpContext.Response.Headers.RetryAfter = "5";
-            error = new ScimError(503, null, $"The database is busy or unreachable; nothing was changed. Retry in a few seconds (trace id {traceId}).");
+            error = Unavailable(httpContext, $"The database is busy or unreachable; nothing was changed. Retry in a few seconds (trace id {traceId}).");
         }
         else
         {
@@ -51,4 +60,17 @@ internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger)
         await ScimResult.Error(error).ExecuteAsync(httpContext);
         return true;
     }
+
+    private static ScimError Unavailable(HttpContext context, string detail)
+    {
+        // IdPs retry a 503 that names a delay.
+        context.Response.Headers.RetryAfter = "5";
+        return new ScimError(503, null, detail);
+    }
+
+    /// <summary>A list or search: what a slow statement there is about is the filter.</summary>
+    private static bool IsSearch(HttpContext context) =>
+        // The exception handler clears the endpoint before it runs; the feature keeps the one that threw.
+        context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName is { } name &&
+        (name.StartsWith("List", StringComparison.Ordinal) || name.StartsWith("Search", StringComparison.Ordinal));
 }
