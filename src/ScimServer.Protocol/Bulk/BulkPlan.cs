@@ -5,9 +5,10 @@ namespace ScimServer.Protocol.Bulk;
 /// after the POST that creates it, even when that POST comes later (a forward reference). POSTs on a circle of
 /// references (A's data names B, B's names A; RFC 7644 §3.7.1) cannot run one before the other: each such circle is
 /// one of <see cref="Circles"/> (overlapping circles merged), run together at the place of its member that comes last
-/// in <see cref="Order"/>, when everything any member names outside the circle has run.
+/// in <see cref="Order"/>, when everything any member names outside the circle has run. <see cref="References"/> holds
+/// each operation's bulkId references (none for a malformed one), found once here.
 /// </summary>
-public sealed record BulkPlan(IReadOnlyList<int> Order, IReadOnlyList<IReadOnlyList<int>> Circles)
+public sealed record BulkPlan(IReadOnlyList<int> Order, IReadOnlyList<IReadOnlyList<int>> Circles, IReadOnlyList<IReadOnlyList<string>> References)
 {
     public static BulkPlan Of(IReadOnlyList<BulkOperation> operations)
     {
@@ -59,6 +60,6 @@ public sealed record BulkPlan(IReadOnlyList<int> Order, IReadOnlyList<IReadOnlyL
             }
         }
         var circles = onCircle.GroupBy(Root).Select(g => (IReadOnlyList<int>)g.Order().ToList()).OrderBy(c => c[0]).ToList();
-        return new BulkPlan(order, circles);
+        return new BulkPlan(order, circles, references);
     }
 }

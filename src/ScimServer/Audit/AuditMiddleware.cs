@@ -46,9 +46,9 @@ public static class AuditMiddleware
             {
                 return;
             }
-            var (code, detail) = trail.Refusal ?? (status == 429 ? "rateLimited" : null, "Refused.");
+            var (code, detail) = trail.Refusal ?? (null, "Refused.");
             trail.Refusal = (code ?? (status == 429 ? "rateLimited" : null),
-                detail + $" (Entries like this one are written once a minute per caller; the ones after it in the same minute are not.)");
+                detail + " (Entries like this one are written once a minute per caller; the ones after it in the same minute are not.)");
         }
         var db = context.RequestServices.GetRequiredService<ScimDbContext>();
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditMiddleware));

@@ -17,7 +17,8 @@ internal sealed partial class BulkRunner
     /// answers the refusal and the others a 409 that names it.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A circle's fault must not hide the outcomes of the operations already committed: it becomes its members' 500.")]
-    private async Task<List<Outcome>> RunCircleAsync(List<BulkOperation> members, Dictionary<string, string> created, Dictionary<string, int> failed, string baseUrl, CancellationToken ct)
+    private async Task<List<Outcome>> RunCircleAsync(
+        List<BulkOperation> members, BulkPlan plan, Dictionary<string, string> created, Dictionary<string, int> failed, string baseUrl, CancellationToken ct)
     {
         var circle = members.Select(m => m.BulkId!).ToHashSet(StringComparer.Ordinal);
         var steps = new List<Step>();
@@ -25,7 +26,7 @@ internal sealed partial class BulkRunner
         {
             var (path, _) = BulkReferences.Resolve(op, created);
             var target = Target(path);
-            var error = Unresolved(op, path, created, failed, circle) ?? target.Error;
+            var error = Unresolved(op, plan.References[op.Index], path, created, failed, circle) ?? target.Error;
             if (error is not null)
             {
                 return await FailAsync(members, op, error, ct);
@@ -59,7 +60,7 @@ internal sealed partial class BulkRunner
         return steps.Select((step, i) =>
         {
             var id = written.Value[i].Resource!["id"]!.GetValue<string>();
-            return new Outcome(201, $"{baseUrl}{step.Resource.Type.Endpoint}/{id}", written.Value[i].ETag, id, null);
+            return new Outcome(201, Location(baseUrl, step.Resource, id), written.Value[i].ETag, id, null);
         }).ToList();
 
         async Task<Result<Shown[]>> WriteCircleAsync() => (await unit.RunAsync(false, async token =>
@@ -121,9 +122,6 @@ internal sealed partial class BulkRunner
         }
         return outcomes;
     }
-
-    private ScimCall Call(IScimResource resource, string baseUrl) =>
-        new(caller, resource.Type, AttributeSelection.Default(resource.Type), baseUrl, false, null);
 
     private sealed record Step(BulkOperation Op, IScimResource Resource, JsonObject Document, JsonArray Later);
 }

@@ -57,7 +57,7 @@ internal sealed partial class BulkRunner(ScimCaller caller, WriteUnit unit, Scim
                 if (circle.Max(i => position[i]) == position[index])
                 {
                     var members = circle.Select(i => request.Operations[i]).ToList();
-                    foreach (var (op, outcome) in members.Zip(await RunCircleAsync(members, created, failed, baseUrl, ct)))
+                    foreach (var (op, outcome) in members.Zip(await RunCircleAsync(members, plan, created, failed, baseUrl, ct)))
                     {
                         Note(op, outcome);
                     }
@@ -65,29 +65,28 @@ internal sealed partial class BulkRunner(ScimCaller caller, WriteUnit unit, Scim
                 continue;
             }
             var single = request.Operations[index];
-            Note(single, await RunAsync(single, created, failed, baseUrl, ct));
+            Note(single, await RunAsync(single, plan.References[index], created, failed, baseUrl, ct));
         }
         return results.OfType<JsonObject>().ToList();
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "One operation's fault must not hide the outcomes of those already committed: it becomes that operation's 500.")]
-    private async Task<Outcome> RunAsync(BulkOperation op, Dictionary<string, string> created, Dictionary<string, int> failed, string baseUrl, CancellationToken ct)
+    private async Task<Outcome> RunAsync(BulkOperation op, IReadOnlyList<string> references, Dictionary<string, string> created, Dictionary<string, int> failed, string baseUrl, CancellationToken ct)
     {
         var (path, data) = op.Invalid is null ? BulkReferences.Resolve(op, created) : (op.Path, null);
         var target = Target(path);
         caller.Audit.StartOperation(ActionName(op.Method, target.Resource));
-        var error = op.Invalid ?? Unresolved(op, path, created, failed) ?? target.Error;
+        var error = op.Invalid ?? Unresolved(op, references, path, created, failed) ?? target.Error;
         if (error is null)
         {
             try
             {
-                var call = new ScimCall(caller, target.Resource!.Type, AttributeSelection.Default(target.Resource.Type), baseUrl, false, op.Version);
-                var written = await WriteAsync(op, target.Resource, call, target.Id, data, ct);
+                var written = await WriteAsync(op, target.Resource!, Call(target.Resource!, baseUrl, op.Version), target.Id, data, ct);
                 if (written.IsSuccess)
                 {
                     var shown = written.Value;
-                    var id = shown.Resource?["id"]?.GetValue<string>() ?? target.Id;
-                    return new Outcome(Status(op.Method, shown), $"{baseUrl}{target.Resource.Type.Endpoint}/{id}", shown.ETag, id, null);
+                    var id = shown.Resource?["id"]?.GetValue<string>() ?? target.Id!;
+                    return new Outcome(Status(op.Method, shown), Location(baseUrl, target.Resource!, id), shown.ETag, id, null);
                 }
                 error = written.Error;
             }
@@ -98,7 +97,7 @@ internal sealed partial class BulkRunner(ScimCaller caller, WriteUnit unit, Scim
             }
         }
         await RecordRefusalAsync(target, error, ct);
-        var location = target.Resource is not null && target.Id is not null ? $"{baseUrl}{target.Resource.Type.Endpoint}/{target.Id}" : null;
+        var location = target.Resource is not null && target.Id is not null ? Location(baseUrl, target.Resource, target.Id) : null;
         return new Outcome(error.Status, location, null, null, error);
     }
 
@@ -153,9 +152,10 @@ internal sealed partial class BulkRunner(ScimCaller caller, WriteUnit unit, Scim
     /// A reference to no POST or to a failed one, or a path of the wrong kind for the method (<paramref name="path"/> is
     /// resolved); references to <paramref name="circle"/> (the operation's own circle) are resolved later.
     /// </summary>
-    private static ScimError? Unresolved(BulkOperation op, string path, Dictionary<string, string> created, Dictionary<string, int> failed, IReadOnlySet<string>? circle = null)
+    private static ScimError? Unresolved(
+        BulkOperation op, IReadOnlyList<string> references, string path, Dictionary<string, string> created, Dictionary<string, int> failed, IReadOnlySet<string>? circle = null)
     {
-        foreach (var bulkId in BulkReferences.Of(op).Where(b => circle?.Contains(b) != true))
+        foreach (var bulkId in references.Where(b => circle?.Contains(b) != true))
         {
             if (failed.TryGetValue(bulkId, out var status))
             {
@@ -184,6 +184,12 @@ internal sealed partial class BulkRunner(ScimCaller caller, WriteUnit unit, Scim
         trail.Refusal = (error.ScimType, error.Detail);
         await trail.RecordRefusalAsync(db, error.Status, null, ct);
     }
+
+    /// <summary>How an operation on <paramref name="resource"/> is seen: all of it, at the base URL, under the If-Match <paramref name="version"/>.</summary>
+    private ScimCall Call(IScimResource resource, string baseUrl, string? version = null) =>
+        new(caller, resource.Type, AttributeSelection.Default(resource.Type), baseUrl, false, version);
+
+    private static string Location(string baseUrl, IScimResource resource, string id) => $"{baseUrl}{resource.Type.Endpoint}/{id}";
 
     private static int Status(string method, Shown shown) =>
         shown.Resource is null ? 204 : method == BulkOperation.Post ? 201 : 200;

@@ -72,13 +72,11 @@ public static class RateLimits
                 QueueLimit = 0,
             });
         }
-        return RateLimitPartition.GetFixedWindowLimiter("address:" + http.Connection.RemoteIpAddress, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.AnonymousPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+        return RateLimitPartition.GetFixedWindowLimiter("address:" + http.Connection.RemoteIpAddress, _ => PerMinute(options.AnonymousPerMinute));
     }
+
+    /// <summary>A fixed window of a minute that refuses at once (no queue) past <paramref name="permits"/>.</summary>
+    internal static FixedWindowRateLimiterOptions PerMinute(int permits) => new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
 
     /// <summary>The 429: Retry-After from the limiter, the body in the API's format, and a count in the metrics.</summary>
     internal static async ValueTask RejectAsync(HttpContext http, RateLimitLease lease)
@@ -92,7 +90,7 @@ public static class RateLimits
                      "The limits are for runaway clients; if a normal sync meets them, ask the operators to raise RateLimits.";
         if (kind == "scim")
         {
-            await new ScimResult(429, Protocol.Messages.ErrorMessage.ToJson(new ScimError(429, null, detail)), error: new ScimError(429, null, detail)).ExecuteAsync(http);
+            await ScimResult.Error(new ScimError(429, null, detail)).ExecuteAsync(http);
         }
         else
         {
@@ -106,7 +104,7 @@ public sealed class SignInLimiter(RateLimits.Options options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(key =>
         options.Enabled
-            ? RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+            ? RateLimitPartition.GetFixedWindowLimiter(key, _ => RateLimits.PerMinute(options.SignInPerMinute))
             : RateLimitPartition.GetNoLimiter(key));
 
     public RateLimitLease Acquire(HttpContext http, string userName) =>
@@ -123,7 +121,7 @@ public sealed class BadTokenLimiter(RateLimits.Options options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(key =>
         options.Enabled
-            ? RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = options.AnonymousPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+            ? RateLimitPartition.GetFixedWindowLimiter(key, _ => RateLimits.PerMinute(options.AnonymousPerMinute))
             : RateLimitPartition.GetNoLimiter(key));
 
     /// <summary>A lease that is not acquired when the address has used up its bad tokens for now (nothing is taken).</summary>
