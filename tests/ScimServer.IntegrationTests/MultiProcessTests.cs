@@ -4,10 +4,21 @@ using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests;
 
+/// <summary>Three server processes on one database, each with its own pool of connections to PostgreSQL.</summary>
+public sealed class MultiProcessTests(ScimFixture fixture, ThreeServers servers)
+    : MultiProcessContract(fixture, servers.Processes), IClassFixture<ScimFixture>, IClassFixture<ThreeServers>;
+
+/// <summary>
+/// The same three processes' work through PgBouncer in transaction mode, with fewer server connections than the
+/// processes' pools hold: nothing the server does may depend on a session (docs/scaling.md).
+/// </summary>
+public sealed class PgBouncerMultiProcessTests(ScimFixture fixture, ThreeServersBehindPgBouncer servers)
+    : MultiProcessContract(fixture, servers.Processes), IClassFixture<ScimFixture>, IClassFixture<ThreeServersBehindPgBouncer>;
+
 /// <summary>Several server processes on one database: seat counts stay exact, and revocation reaches every process.</summary>
-public sealed class MultiProcessTests(ScimFixture fixture, ThreeServers servers) : IClassFixture<ScimFixture>, IClassFixture<ThreeServers>
+public abstract class MultiProcessContract(ScimFixture fixture, IReadOnlyList<ServerProcess> servers)
 {
-    private readonly IReadOnlyList<ServerProcess> _servers = servers.Processes;
+    private readonly IReadOnlyList<ServerProcess> _servers = servers;
 
     [Fact]
     public async Task ParallelCreatesAcrossProcesses_TakeExactlyTheFreeSeats_EveryRound()
@@ -160,21 +171,43 @@ public sealed class MultiProcessTests(ScimFixture fixture, ThreeServers servers)
 }
 
 /// <summary>Three server processes on the shared database, started once for the class and stopped after it.</summary>
-public sealed class ThreeServers : IAsyncLifetime
+public class ThreeServers : IAsyncLifetime
 {
     public IReadOnlyList<ServerProcess> Processes { get; private set; } = [];
 
-    public async Task InitializeAsync()
-    {
-        var connectionString = await ScimFixture.SharedConnectionStringAsync();
-        Processes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(connectionString)));
-    }
+    public virtual async Task InitializeAsync() => await StartAsync(await ScimFixture.SharedConnectionStringAsync());
 
-    public async Task DisposeAsync()
+    protected async Task StartAsync(string connectionString, params string[] settings) =>
+        Processes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(connectionString, settings)));
+
+    public virtual async Task DisposeAsync()
     {
         foreach (var server in Processes)
         {
             await server.DisposeAsync();
         }
+    }
+}
+
+/// <summary>
+/// Three server processes reaching the shared database only through one PgBouncer in transaction mode, configured
+/// as docs/scaling.md says: the statement timeout on the role, none as a start-up option (PgBouncer drops those).
+/// </summary>
+public sealed class ThreeServersBehindPgBouncer : ThreeServers
+{
+    public TestPgBouncer Bouncer { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        var direct = await ScimFixture.SharedConnectionStringAsync();
+        await PgBouncerTests.TimeoutOnTheRoleAsync(direct);
+        Bouncer = await TestPgBouncer.StartAsync(direct);
+        await StartAsync(Bouncer.ConnectionString, "--Database:StatementTimeoutMilliseconds=0");
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Bouncer.DisposeAsync();
     }
 }

@@ -1,51 +1,44 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace ScimServer.Persistence;
 
-/// <summary>Applies the checked-in migrations, one process at a time (an advisory lock), and logs what ran.</summary>
+/// <summary>
+/// Applies the checked-in migrations, all in one transaction, and logs what ran. Everything it sets is
+/// transaction-scoped (SET LOCAL, an advisory transaction lock), so it is as safe behind a transaction-mode pool
+/// (PgBouncer) as on a direct connection: a session SET or session lock would stay behind on whichever pooled server
+/// connection ran it, and would not hold the next statement, which may run on another.
+/// </summary>
 public static class Migrator
 {
-    private const long LockKey = 0x5C1_5E_2_0;
+    /// <summary>
+    /// The lock queues processes that start together (the second finds nothing left to apply); a migration may build
+    /// an index over millions of rows, so no statement timeout; the history table is created up front so EF does not
+    /// log a failed query against it on a fresh database. The lock key is 0x5C15E20.
+    /// </summary>
+    private const string Prepare = "SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock(96558624); " +
+        "CREATE TABLE IF NOT EXISTS \"__EFMigrationsHistory\" (\"MigrationId\" varchar(150) PRIMARY KEY, \"ProductVersion\" varchar(32) NOT NULL)";
 
     public static async Task MigrateAsync(ScimDbContext db, ILogger logger, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        // Its own context: EF is told that the transaction around its migrations is ours (by default it refuses
+        // one), and the request pool's contexts keep their settings.
+        var options = new DbContextOptionsBuilder<ScimDbContext>();
+        PersistenceServices.Configure(options, db.Database.GetConnectionString()!)
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.MigrationsUserTransactionWarning));
+        await using var migrations = new ScimDbContext(options.Options);
+        await using var transaction = await migrations.Database.BeginTransactionAsync(ct);
+        await migrations.Database.ExecuteSqlRawAsync(Prepare, ct);
+        // Read under the lock: what another process applied meanwhile is not pending any more.
+        var pending = (await migrations.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0)
         {
-            // A migration may build an index over millions of rows: no statement timeout for it (RESET in the end).
-            await using (var unbounded = new NpgsqlCommand("SET statement_timeout = 0", (NpgsqlConnection)db.Database.GetDbConnection()))
-            {
-                await unbounded.ExecuteNonQueryAsync(ct);
-            }
-            // Several server processes may start together against one database.
-            await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", (NpgsqlConnection)db.Database.GetDbConnection()))
-            {
-                await take.ExecuteNonQueryAsync(ct);
-            }
-            // Created up front so EF does not log a failed query against a missing history table on a fresh database.
-            await using (var history = new NpgsqlCommand(
-                "CREATE TABLE IF NOT EXISTS \"__EFMigrationsHistory\" (\"MigrationId\" varchar(150) PRIMARY KEY, \"ProductVersion\" varchar(32) NOT NULL)",
-                (NpgsqlConnection)db.Database.GetDbConnection()))
-            {
-                await history.ExecuteNonQueryAsync(ct);
-            }
-            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-            if (pending.Count > 0)
-            {
-                await db.Database.MigrateAsync(ct);
-            }
-            logger.LogInformation("Database schema up to date ({Count} migrations applied) in {Elapsed} ms", pending.Count, watch.ElapsedMilliseconds);
+            // One transaction for all: a migration that fails leaves the schema as it was (PostgreSQL's DDL is transactional).
+            await migrations.Database.MigrateAsync(ct);
         }
-        finally
-        {
-            await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey}); RESET statement_timeout", (NpgsqlConnection)db.Database.GetDbConnection()))
-            {
-                await release.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-            await db.Database.CloseConnectionAsync();
-        }
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Database schema up to date ({Count} migrations applied) in {Elapsed} ms", pending.Count, watch.ElapsedMilliseconds);
     }
 }

@@ -17,6 +17,13 @@ public sealed class ScimResponse(HttpStatusCode status, HttpResponseHeaders head
     public void AssertStatus(HttpStatusCode expected) =>
         Assert.True(Status == expected, $"Expected {(int)expected} but got {(int)Status}: {Body}");
 
+    /// <summary>Asserts 200 OK and gives the response on, for reading it in the same expression.</summary>
+    public ScimResponse AssertOk()
+    {
+        AssertStatus(HttpStatusCode.OK);
+        return this;
+    }
+
     /// <summary>Asserts a SCIM Error message (RFC 7644 §3.12) with this status and scimType.</summary>
     public string AssertError(HttpStatusCode status, string? scimType)
     {
