@@ -87,6 +87,7 @@ internal static class BenchmarkProgram
             var newcomers = await NewcomersAsync(connection, account, Math.Max(5_000, iterations + 20));
 
             Console.WriteLine($"ScimServer benchmark: {users:N0} users (+{users / 2:N0} in two other accounts), {Environment.ProcessorCount} cores, PostgreSQL {(local is null ? "from SCIM_BENCH_CONNECTION" : "local cluster")}");
+            Console.WriteLine(await StorageAsync(connection));
             Console.WriteLine();
             // --only NAME: just the 16-caller rows whose name contains NAME (for profiling one operation).
             var onlyAt = Array.IndexOf(args, "--only");
@@ -178,6 +179,24 @@ internal static class BenchmarkProgram
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT default_product_id FROM accounts WHERE id = $1", connection) { Parameters = { new() { Value = account } } };
             return (Guid)(await command.ExecuteScalarAsync())!;
+        }
+
+        // On-disk bytes per row with its indexes and TOAST, after a VACUUM ANALYZE: what docs/scaling.md multiplies out.
+        static async Task<string> StorageAsync(string connectionString)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using (var vacuum = new NpgsqlCommand("VACUUM ANALYZE users, group_members, audit_log", connection))
+            {
+                await vacuum.ExecuteNonQueryAsync();
+            }
+            var parts = new List<string>();
+            foreach (var table in new[] { "users", "group_members" })
+            {
+                await using var command = new NpgsqlCommand($"SELECT pg_total_relation_size('{table}') / greatest(count(*), 1) FROM {table}", connection);
+                parts.Add($"{table} {(long)(await command.ExecuteScalarAsync())!:N0} bytes/row");
+            }
+            return "storage with indexes: " + string.Join(", ", parts);
         }
 
         static Task Patch(HttpClient client, Guid group, string operations) =>

@@ -47,7 +47,8 @@ internal static class Measurement
 
     /// <summary>
     /// <paramref name="workers"/> callers at once for <paramref name="seconds"/>: requests per second, latency, the
-    /// statements per request and this process's CPU time per request (the server's, or the ceiling's client side).
+    /// statements per request, this process's CPU time per request (the server's, or the ceiling's client side) and
+    /// PostgreSQL's.
     /// </summary>
     public static async Task<Figures> ConcurrentAsync(string name, int workers, double seconds, Func<int, Task> operation)
     {
@@ -56,6 +57,7 @@ internal static class Measurement
         var samples = new List<double>[workers];
         Statements.Reset();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var databaseCpu = DatabaseCpu.Total();
         var clock = Stopwatch.StartNew();
         var end = TimeSpan.FromSeconds(seconds);
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
@@ -70,14 +72,16 @@ internal static class Measurement
         })));
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds;
+        var databaseCpuPerCall = (DatabaseCpu.Total() - databaseCpu).TotalMicroseconds;
         var all = samples.SelectMany(s => s).Order().ToArray();
         var perSecond = all.Length / elapsed;
-        return new Figures(string.Format(CultureInfo.InvariantCulture, "{0,-44} {1,9:F0} {2,8:F2} {3,8:F2} {4,6:F1} {5,9:F0}",
-            name, perSecond, all[all.Length / 2], all[(int)(all.Length * 0.95)], Statements.Count / (double)all.Length, cpuPerCall / all.Length),
+        return new Figures(string.Format(CultureInfo.InvariantCulture, "{0,-44} {1,9:F0} {2,8:F2} {3,8:F2} {4,6:F1} {5,9:F0} {6,9:F0}",
+            name, perSecond, all[all.Length / 2], all[(int)(all.Length * 0.95)], Statements.Count / (double)all.Length, cpuPerCall / all.Length,
+            databaseCpuPerCall / all.Length),
             all.Average(), perSecond);
     }
 
-    public const string ConcurrentHeader = "operation                                      req/s   p50 ms   p95 ms  stmts  CPU µs/req";
+    public const string ConcurrentHeader = "operation                                      req/s   p50 ms   p95 ms  stmts  CPU µs/req  PG µs/req";
 
     public static async Task WarmUpAsync(int workers, Func<int, Task> operation)
     {

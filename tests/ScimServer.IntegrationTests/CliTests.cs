@@ -73,4 +73,25 @@ public sealed class CliTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 
     [Fact]
     public async Task Migrate_OnAnUpToDateDatabase_Succeeds() => Assert.Equal(0, (await RunAsync("migrate")).Code);
+
+    [Fact]
+    public async Task DbStop_WithTheSettingsOfAnotherLocalCluster_StopsThatCluster()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "scimstop-" + Guid.NewGuid().ToString("N")[..8]);
+        var local = new ScimServer.Persistence.LocalPostgres(directory, TestDatabase.FreePort(), durable: false);
+        await local.StartAsync("scim", CancellationToken.None);
+        try
+        {
+            // Settings on the command line used to turn "db stop" into an unknown command (exit 2).
+            var (code, _, error) = await CliRunner.RunAsync(fixture, "db", "stop", $"--Database:LocalDataDirectory={directory}", $"--Database:LocalPort={local.Port}");
+            Assert.True(code == 0, error);
+            await using var connection = new Npgsql.NpgsqlConnection(local.ConnectionString("postgres") + ";Timeout=2;Pooling=false");
+            await Assert.ThrowsAnyAsync<Exception>(() => connection.OpenAsync());
+        }
+        finally
+        {
+            await local.StopAsync(CancellationToken.None);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -146,6 +146,41 @@ public sealed class PgBouncerTests(ScimFixture fixture, ThreeServersBehindPgBoun
         }
     }
 
+    [Fact]
+    public async Task PoolerWithNoServerConnectionToLend_Is503WithRetryAfter_AndWritesNothing()
+    {
+        var direct = await ScimFixture.SharedConnectionStringAsync();
+        await using var bouncer = await TestPgBouncer.StartAsync(direct, 1, "query_wait_timeout = 1");
+        var account = await fixture.NewAccountAsync();
+        await using var app = fixture.App.WithWebHostBuilder(b => b
+            .UseSetting("ConnectionStrings:Scim", bouncer.ConnectionString).UseSetting("Database:StatementTimeoutMilliseconds", "0"));
+        var http = app.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", account.Token);
+        var scim = new ScimClient(http);
+        (await scim.GetAsync("/Users")).AssertOk();
+
+        // Another client holds the pooler's only server connection in an open transaction past query_wait_timeout.
+        await using (var holder = new NpgsqlConnection(bouncer.ConnectionString))
+        {
+            await holder.OpenAsync();
+            await using var transaction = await holder.BeginTransactionAsync();
+            await using (var hold = new NpgsqlCommand("SELECT 1", holder, transaction))
+            {
+                await hold.ExecuteScalarAsync();
+            }
+            var refused = await scim.PostAsync("/Users", """{"userName":"waited@example.com"}""");
+            Assert.Contains("retry", refused.AssertError(HttpStatusCode.ServiceUnavailable, null), StringComparison.OrdinalIgnoreCase);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            await transaction.RollbackAsync();
+        }
+        await using (var db = fixture.Db())
+        {
+            Assert.False(await db.Users.AnyAsync(u => u.AccountId == account.Id));
+        }
+        // Nothing to restart: the next request gets a connection again.
+        (await scim.PostAsync("/Users", """{"userName":"waited@example.com"}""")).AssertStatus(HttpStatusCode.Created);
+    }
+
     /// <summary>The CLI's <c>migrate</c> as its own OS process (as a deployment's migration job runs it).</summary>
     private static async Task<(int Code, string Output)> MigrateAsync(string connectionString)
     {

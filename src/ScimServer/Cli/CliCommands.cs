@@ -68,7 +68,7 @@ public static class CliCommands
         {
             switch (args)
             {
-                case ["db", "stop"]:
+                case ["db", "stop", ..]:
                     var options = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
                     await DatabaseConnection.Local(options, builder.Environment.ContentRootPath).StopAsync(ct);
                     return 0;

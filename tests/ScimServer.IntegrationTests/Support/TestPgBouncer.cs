@@ -31,7 +31,8 @@ public sealed class TestPgBouncer : IAsyncDisposable
     /// <summary>Server connections PgBouncer keeps to PostgreSQL per database and user: fewer than the clients use.</summary>
     public const int ServerConnections = 10;
 
-    public static async Task<TestPgBouncer> StartAsync(string databaseConnectionString)
+    /// <param name="settings">More <c>[pgbouncer]</c> lines, e.g. <c>query_wait_timeout = 1</c>.</param>
+    public static async Task<TestPgBouncer> StartAsync(string databaseConnectionString, int serverConnections = ServerConnections, params string[] settings)
     {
         var target = new NpgsqlConnectionStringBuilder(databaseConnectionString);
         var directory = Path.Combine(Path.GetTempPath(), "scimbouncer-" + Guid.NewGuid().ToString("N")[..12]);
@@ -48,13 +49,14 @@ public sealed class TestPgBouncer : IAsyncDisposable
             unix_socket_dir =
             auth_type = any
             pool_mode = transaction
-            default_pool_size = {ServerConnections}
+            default_pool_size = {serverConnections}
             max_client_conn = 1000
             server_reset_query =
             server_round_robin = 1
             ignore_startup_parameters = extra_float_digits,options
             logfile = {directory}/pgbouncer.log
             pidfile = {directory}/pgbouncer.pid
+            {string.Join('\n', settings)}
             """));
         var asRoot = Environment.UserName == "root";
         if (asRoot)
