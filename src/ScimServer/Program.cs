@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using ScimServer.Audit;
 using ScimServer.Cli;
+using ScimServer.WebConsole;
 using ScimServer.Hosting;
 using ScimServer.OperatorApi;
 using ScimServer.Persistence;
@@ -25,6 +26,7 @@ builder.Services.AddDatabaseStartup();
 builder.Services.AddScim(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 OperatorAuth.Add(builder.Services);
+builder.Services.AddConsole();
 
 var app = builder.Build();
 app.UseForwardedHeaders();
@@ -39,8 +41,11 @@ app.UseAuthorization();
 // After authorization, which authenticates each route group's scheme: SCIM requests are limited per token, operator
 // requests per operator. Unknown tokens are limited per address by the token handler, before their lookup.
 app.UseRateLimiter();
+// After authentication: the console's forms carry antiforgery tokens bound to the signed-in operator.
+app.UseAntiforgery();
 app.MapScim();
 app.MapOperatorApi();
+app.MapConsole();
 app.MapDefaultEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() =>
@@ -59,6 +64,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"Try           : curl -H \"Authorization: Bearer {banner.Token}\" {address}{ScimUrls.Prefix}/Users");
     Console.WriteLine($"Operator API  : POST {address}/authenticate {{\"username\":\"{banner.OperatorName}\",\"password\":\"{banner.OperatorPassword}\"}}");
     Console.WriteLine($"                then {address}/api/accounts/{banner.AccountId}/credits with the returned jwt");
+    Console.WriteLine($"Console       : {address}/console (the same user name and password)");
     Console.WriteLine();
 });
 

@@ -67,7 +67,8 @@ public static class AuditMiddleware
     }
 
     private static bool Audited(PathString path) =>
-        path.StartsWithSegments(Scim.ScimUrls.Prefix) || path.StartsWithSegments("/api") || path.StartsWithSegments("/authenticate");
+        path.StartsWithSegments(Scim.ScimUrls.Prefix) || path.StartsWithSegments("/api") || path.StartsWithSegments("/authenticate")
+        || path.StartsWithSegments(WebConsole.ConsoleSetup.Prefix);
 
     /// <summary>A SCIM token asked for an id that exists, but in another account: worth an operator's attention.</summary>
     private static async Task<bool> IsAnotherAccountsResourceAsync(HttpContext context, ScimDbContext db)

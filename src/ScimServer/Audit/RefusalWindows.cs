@@ -19,7 +19,7 @@ public sealed class RefusalWindows(TimeProvider time)
     public static string? Partition(HttpContext context, int status, AuditTrail trail) => status switch
     {
         // Each failed sign-in stays on record: they are few (limited per address and username, then locked out).
-        401 when context.Request.Path.StartsWithSegments("/authenticate") => null,
+        401 when context.Request.Path.StartsWithSegments("/authenticate") || context.Request.Path.StartsWithSegments("/console/sign-in") => null,
         // A revoked or expired token is one caller; unknown tokens (anyone can make up more) are one per address.
         401 when trail.Refusal?.Code is "tokenRevoked" or "tokenExpired" => $"401|{trail.Refusal?.Code}|{trail.Actor?.Id}",
         401 => $"401|{trail.Refusal?.Code}|{context.Connection.RemoteIpAddress}",

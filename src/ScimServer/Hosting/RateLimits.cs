@@ -79,9 +79,14 @@ public static class RateLimits
     internal static FixedWindowRateLimiterOptions PerMinute(int permits) => new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
 
     /// <summary>The 429: Retry-After from the limiter, the body in the API's format, and a count in the metrics.</summary>
-    internal static async ValueTask RejectAsync(HttpContext http, RateLimitLease lease)
+    internal static ValueTask RejectAsync(HttpContext http, RateLimitLease lease) => RejectAsync(http, RetryAfterSeconds(lease));
+
+    /// <summary>Whole seconds until the limiter has a permit again (at least 1).</summary>
+    internal static int RetryAfterSeconds(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+
+    internal static async ValueTask RejectAsync(HttpContext http, int retry)
     {
-        var retry = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
         http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
         var path = http.Request.Path;
         var kind = path.StartsWithSegments(ScimUrls.Prefix) ? "scim" : path.StartsWithSegments("/authenticate") ? "signIn" : "operator";

@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using System.Globalization;
 using ScimServer.Audit;
 using ScimServer.OperatorApi;
 using ScimServer.Persistence;
@@ -6,14 +6,11 @@ using ScimServer.Persistence;
 namespace ScimServer.Operators;
 
 /// <summary>
-/// <c>POST /authenticate</c> {"username", "password"} → {"jwt", "expiresAt"}. Five failed attempts lock the
-/// operator for 15 minutes; the counter lives in the database, so it holds across server processes.
+/// <c>POST /authenticate</c> {"username", "password"} → {"jwt", "expiresAt"}: an <see cref="OperatorSignIn"/>
+/// attempt, answered with a JWT or a problem.
 /// </summary>
 public static class SignInEndpoint
 {
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan Lockout = TimeSpan.FromMinutes(15);
-
     public sealed record Credentials(string? Username, string? Password);
 
     public static void MapSignIn(this WebApplication app) =>
@@ -26,51 +23,21 @@ public static class SignInEndpoint
         {
             return ApiProblem.Result(400, "invalid", "Send {\"username\": \"…\", \"password\": \"…\"}.");
         }
-        var name = body.Username.Trim().ToLowerInvariant();
-        using var lease = limiter.Acquire(context, name);
-        if (!lease.IsAcquired)
+        var outcome = await OperatorSignIn.AttemptAsync(body.Username, body.Password, context, db, audit, hasher, limiter, ct);
+        if (outcome.Operator is { } op)
         {
-            audit.Actor = AuditActor.Anonymous(name);
-            await Hosting.RateLimits.RejectAsync(context, lease);
+            var (jwt, expiresAt) = OperatorAuth.Issue(op, key.Key);
+            return Results.Ok(new { jwt, expiresAt, tokenType = "Bearer" });
+        }
+        if (outcome.Code == "rateLimited")
+        {
+            await Hosting.RateLimits.RejectAsync(context, outcome.RetryAfterSeconds ?? 1);
             return Results.Empty;
         }
-        var op = await db.Operators.FirstOrDefaultAsync(o => o.UserName.ToLower() == name, ct);
-        var now = DateTimeOffset.UtcNow;
-        // A failure is recorded by the audit middleware: in the operator's account when the name is known.
-        audit.Actor = op is null ? AuditActor.Anonymous(name) : new AuditActor("Operator", op.Id.ToString(), op.UserName);
-        audit.AccountId = op?.AccountId ?? Guid.Empty;
-        if (op?.LockedUntil is { } locked && locked > now)
+        if (outcome.RetryAfterSeconds is { } wait)
         {
-            var wait = (int)Math.Ceiling((locked - now).TotalSeconds);
-            context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return ApiProblem.Result(429, "lockedOut", $"Too many failed sign-ins for this operator; try again in {Math.Ceiling(wait / 60.0)} minutes.");
+            context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
         }
-        if (op is null || !PasswordHasher.Verify(body.Password, op.PasswordHash))
-        {
-            _ = op is null && PasswordHasher.Verify(body.Password, hasher.Decoy);
-            if (op is not null)
-            {
-                // One statement, so concurrent failures on several processes all count.
-                await db.Database.ExecuteSqlAsync($"""
-                    UPDATE operators SET
-                        locked_until = CASE WHEN failed_sign_ins + 1 >= {MaxFailures} THEN {now + Lockout} ELSE locked_until END,
-                        failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= {MaxFailures} THEN 0 ELSE failed_sign_ins + 1 END
-                    WHERE id = {op.Id}
-                    """, ct);
-            }
-            return ApiProblem.Result(401, "badCredentials", "The user name or password is wrong.");
-        }
-        op.FailedSignIns = 0;
-        op.LockedUntil = null;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-            audit.About("Operator", op.Id, op.UserName);
-            audit.Record(null);
-            await audit.FlushAsync(db, 200, ct);
-            await transaction.CommitAsync(ct);
-        }
-        var (jwt, expiresAt) = OperatorAuth.Issue(op, key.Key);
-        return Results.Ok(new { jwt, expiresAt, tokenType = "Bearer" });
+        return ApiProblem.Result(outcome.Status, outcome.Code!, outcome.Detail!);
     }
 }

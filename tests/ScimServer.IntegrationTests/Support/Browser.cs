@@ -1,0 +1,78 @@
+using System.Drawing;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+
+namespace ScimServer.IntegrationTests.Support;
+
+/// <summary>
+/// A real headless Chromium (Debian's <c>chromium</c>, driven through its <c>chromedriver</c>; .ci/run installs both),
+/// pointed at a server process. Flags as the machine notes advise: no sandbox under root, and no background
+/// networking, which a closed network refuses at every start.
+/// </summary>
+public sealed class Browser : IDisposable
+{
+    private readonly ChromeDriver _driver;
+
+    public Browser(Uri server)
+    {
+        Server = server;
+        var options = new ChromeOptions { BinaryLocation = Find("chromium", "/usr/bin/chromium") };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+            "--user-data-dir=" + Path.Combine(Path.GetTempPath(), "scimchrome-" + Guid.NewGuid().ToString("N")[..8]));
+        var driver = Find("chromedriver", "/usr/bin/chromedriver");
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driver)!, Path.GetFileName(driver));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
+    }
+
+    public Uri Server { get; }
+    public IWebDriver Driver => _driver;
+
+    public void Open(string path) => _driver.Navigate().GoToUrl(new Uri(Server, path));
+
+    public IWebElement Find(string css) => _driver.FindElement(By.CssSelector(css));
+
+    public string Text(string css) => Find(css).Text;
+
+    public string CurrentPath => new Uri(_driver.Url).AbsolutePath;
+
+    /// <summary>Signs in through the form, as a person does.</summary>
+    public void SignIn(string userName, string password)
+    {
+        _driver.Manage().Cookies.DeleteAllCookies();
+        Open("/console/sign-in");
+        Find("#username").SendKeys(userName);
+        Find("#password").SendKeys(password);
+        Find("form button[type=submit]").Click();
+    }
+
+    /// <summary>
+    /// Screenshots of the page at a laptop's and a phone's size, into artifacts/console-screenshots (git-ignored),
+    /// for a person to look at.
+    /// </summary>
+    public void Screenshots(string name)
+    {
+        var folder = Repository.PathOf("artifacts", "console-screenshots");
+        Directory.CreateDirectory(folder);
+        foreach (var (width, height) in new[] { (1280, 800), (390, 844) })
+        {
+            _driver.Manage().Window.Size = new Size(width, height);
+            _driver.GetScreenshot().SaveAsFile(Path.Combine(folder, $"{name}-{width}x{height}.png"));
+        }
+        _driver.Manage().Window.Size = new Size(1280, 800);
+    }
+
+    public void Dispose()
+    {
+        _driver.Quit();
+        _driver.Dispose();
+    }
+
+    private static string Find(string name, string fallback) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists)
+        ?? (File.Exists(fallback) ? fallback : throw new InvalidOperationException(
+            $"{name} was not found: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver); .ci/run does."));
+}

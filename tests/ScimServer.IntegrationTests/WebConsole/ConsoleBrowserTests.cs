@@ -1,0 +1,123 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using ScimServer.IntegrationTests.Support;
+
+namespace ScimServer.IntegrationTests.WebConsole;
+
+/// <summary>
+/// The console in a real Chromium against a real server process: sign-in, the seat bars following SCIM writes,
+/// refusals in plain words, and the API's scoping (another account's page is a 404). Screenshots of each page at
+/// 1280×800 and 390×844 go to artifacts/console-screenshots.
+/// </summary>
+public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer console) : IClassFixture<ScimFixture>, IClassFixture<ConsoleServer>
+{
+    [Fact]
+    public async Task AdminSignsIn_AndTheSeatBarsFollowScimCreates()
+    {
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("pro", 3)], CreditPool = 5_000 });
+        var name = $"admin-{Guid.NewGuid():N}@example.com";
+        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var browser = console.Browser;
+
+        browser.Open("/console");
+        Assert.Equal("/console/sign-in", browser.CurrentPath); // not signed in: the sign-in page
+        browser.Screenshots("sign-in");
+        browser.SignIn(name, ApiClient.Password);
+        // An account's Admin lands on their account.
+        Assert.Equal($"/console/accounts/{account.Id}", browser.CurrentPath);
+        Assert.Equal("0 of 3 seats used", browser.Text("[data-product=pro] .seats-text"));
+        Assert.Equal("5,000", browser.Text(".figures div:last-child dd"));
+
+        var scim = console.Server.Client(account.Token);
+        (await scim.PostAsync("/Users", """{"userName":"first@example.com"}""")).AssertStatus(HttpStatusCode.Created);
+        (await scim.PostAsync("/Users", """{"userName":"second@example.com"}""")).AssertStatus(HttpStatusCode.Created);
+        browser.Driver.Navigate().Refresh();
+        Assert.Equal("2 of 3 seats used", browser.Text("[data-product=pro] .seats-text"));
+        Assert.Contains("Pro: 2 of 3 seats used", browser.Find("[data-product=pro] svg").GetAttribute("aria-label"), StringComparison.Ordinal);
+        browser.Screenshots("overview");
+
+        // Signing out ends the session: the console asks for a sign-in again.
+        browser.Find("form.who button").Click();
+        browser.Open($"/console/accounts/{account.Id}");
+        Assert.Equal("/console/sign-in", browser.CurrentPath);
+    }
+
+    [Fact]
+    public async Task WrongPassword_IsRefusedInPlainWords_AndAuditedLikeTheApi()
+    {
+        var account = await fixture.NewAccountAsync();
+        var name = $"admin-{Guid.NewGuid():N}@example.com";
+        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+
+        console.Browser.SignIn(name, "not the password");
+        Assert.Equal("The user name or password is wrong.", console.Browser.Text("#sign-in-error"));
+        console.Browser.Screenshots("sign-in-refused");
+        await using var db = fixture.Db();
+        var entry = await db.Set<ScimServer.Audit.AuditEntry>().SingleAsync(e => e.AccountId == account.Id && e.Status == 401);
+        Assert.Equal("badCredentials", entry.Code);
+        Assert.Equal(name, entry.ActorName);
+    }
+
+    [Fact]
+    public async Task AnotherAccountsPage_IsNotFound_ForAnAccountAdmin_AndOpenToStaff()
+    {
+        var mine = await fixture.NewAccountAsync();
+        var theirs = await fixture.NewAccountAsync();
+        var admin = $"admin-{Guid.NewGuid():N}@example.com";
+        await ApiClient.CreateOperatorAsync(fixture, admin, mine.Id);
+        console.Browser.SignIn(admin, ApiClient.Password);
+
+        console.Browser.Open($"/console/accounts/{theirs.Id}");
+        Assert.Equal("Not found", console.Browser.Text("h1"));
+        console.Browser.Open("/console"); // the account list is staff's: an Admin is taken to their own account
+        Assert.Equal($"/console/accounts/{mine.Id}", console.Browser.CurrentPath);
+
+        var staff = $"staff-{Guid.NewGuid():N}";
+        await ApiClient.CreateOperatorAsync(fixture, staff, null);
+        console.Browser.SignIn(staff, ApiClient.Password);
+        console.Browser.Open($"/console/accounts/{theirs.Id}");
+        Assert.NotEqual("Not found", console.Browser.Text("h1"));
+        console.Browser.Open("/console");
+        Assert.Equal("Accounts", console.Browser.Text("h1"));
+        console.Browser.Screenshots("accounts");
+    }
+
+    [Fact]
+    public async Task Pages_CarryStrictSecurityHeaders_AndFormsNeedTheirAntiforgeryToken()
+    {
+        using var http = new HttpClient { BaseAddress = console.Server.Address };
+        using var page = await http.GetAsync("/console/sign-in");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var csp = string.Join(" ", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
+        Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+
+        // A form post without the page's antiforgery token (a cross-site request) is refused before anything runs.
+        using var forged = await http.PostAsync("/console/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "sign-in", ["Form.Username"] = "someone", ["Form.Password"] = "x",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+}
+
+/// <summary>One server process and one browser for the console tests (a browser's start costs seconds).</summary>
+public sealed class ConsoleServer : IAsyncLifetime
+{
+    public ServerProcess Server { get; private set; } = null!;
+    public Browser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await ServerProcess.StartAsync(await ScimFixture.SharedConnectionStringAsync());
+        Browser = new Browser(Server.Address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Browser.Dispose();
+        await Server.DisposeAsync();
+    }
+}
