@@ -46,6 +46,27 @@ public sealed class RateLimitTests(ScimFixture fixture) : IClassFixture<ScimFixt
     }
 
     [Fact]
+    public async Task OneOperatorPastItsLimit_Gets429_WhileAnotherOperatorFromTheSameAddressIsServed()
+    {
+        using var app = fixture.App.WithWebHostBuilder(b => b.UseSetting("RateLimits:OperatorPerSecond", "1"));
+        var account = await fixture.NewAccountAsync(app);
+        var noisy = await ApiClient.SignInAsync(fixture, account.Id, app);
+        var quiet = await ApiClient.SignInAsync(fixture, account.Id, app);
+        var answers = new List<ApiResponse>();
+        for (var i = 0; i < 30; i++)
+        {
+            answers.Add(await noisy.GetAsync($"/api/accounts/{account.Id}/credits"));
+        }
+        Assert.True(answers.Count(a => a.Status == HttpStatusCode.TooManyRequests) >= 15);
+        answers.First(a => a.Status == HttpStatusCode.TooManyRequests).AssertProblem(HttpStatusCode.TooManyRequests, "rateLimited");
+        // Every request here comes from one address: the second operator is served because the limit is per operator.
+        for (var i = 0; i < 5; i++)
+        {
+            (await quiet.GetAsync($"/api/accounts/{account.Id}/credits")).AssertStatus(HttpStatusCode.OK);
+        }
+    }
+
+    [Fact]
     public async Task UnknownTokens_AreLimitedPerAddress_AndAuditedOncePerMinute()
     {
         using var app = Limited();

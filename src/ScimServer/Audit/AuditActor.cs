@@ -23,7 +23,7 @@ public sealed record AuditActor(string Type, string? Id, string? Name, Guid? Con
         }
         if (user.FindFirstValue(OperatorAuth.KindClaim) is not null)
         {
-            return new("Operator", user.FindFirstValue("sub"), user.FindFirstValue("name"));
+            return new("Operator", user.FindFirstValue(OperatorAuth.SubjectClaim), user.FindFirstValue(OperatorAuth.NameClaim));
         }
         return Anonymous(null);
     }

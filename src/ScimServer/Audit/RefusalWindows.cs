@@ -23,7 +23,7 @@ public sealed class RefusalWindows(TimeProvider time)
         // A revoked or expired token is one caller; unknown tokens (anyone can make up more) are one per address.
         401 when trail.Refusal?.Code is "tokenRevoked" or "tokenExpired" => $"401|{trail.Refusal?.Code}|{trail.Actor?.Id}",
         401 => $"401|{trail.Refusal?.Code}|{context.Connection.RemoteIpAddress}",
-        429 => $"429|{context.User.FindFirst(ScimTokenDefaults.TokenClaim)?.Value ?? context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? context.Connection.RemoteIpAddress?.ToString()}",
+        429 => $"429|{context.User.FindFirst(ScimTokenDefaults.TokenClaim)?.Value ?? context.User.FindFirst(OperatorApi.OperatorAuth.SubjectClaim)?.Value ?? context.Connection.RemoteIpAddress?.ToString()}",
         _ => null,
     };
 

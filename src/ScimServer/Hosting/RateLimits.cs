@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using ScimServer.OperatorApi;
 using ScimServer.Protocol.Errors;
@@ -52,7 +51,8 @@ public static class RateLimits
             o.RejectionStatusCode = 429;
             o.OnRejected = (context, _) => RejectAsync(context.HttpContext, context.Lease);
             o.AddPolicy(Scim, http => Partition(http, options, ScimTokenDefaults.TokenClaim, options.ScimPerSecond, options.ScimBurst));
-            o.AddPolicy(Operator, http => Partition(http, options, ClaimTypes.NameIdentifier, options.OperatorPerSecond, options.OperatorPerSecond * 10));
+            // Operator principals (the JWT's, the console cookie's) keep the JWT's claim names: the operator's id is "sub".
+            o.AddPolicy(Operator, http => Partition(http, options, OperatorAuth.SubjectClaim, options.OperatorPerSecond, options.OperatorPerSecond * 10));
         });
     }
 

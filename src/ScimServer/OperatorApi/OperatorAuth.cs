@@ -16,6 +16,9 @@ public static class OperatorAuth
     public const string Scheme = "Operator";
     public const string Policy = "Operator";
     public const string KindClaim = "kind";
+    /// <summary>The operator's id; claims keep their JWT names (MapInboundClaims is off), in the console's cookie too.</summary>
+    public const string SubjectClaim = JwtRegisteredClaimNames.Sub;
+    public const string NameClaim = JwtRegisteredClaimNames.Name;
     public const string AccountClaim = "account";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(60);
     private const string Issuer = "scimserver";

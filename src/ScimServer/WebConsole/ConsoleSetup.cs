@@ -49,15 +49,15 @@ public static class ConsoleSetup
     {
         var claims = new List<Claim>
         {
-            new(ClaimTypes.NameIdentifier, op.Id.ToString()),
-            new(ClaimTypes.Name, op.UserName),
+            new(OperatorAuth.SubjectClaim, op.Id.ToString()),
+            new(OperatorAuth.NameClaim, op.UserName),
             new(OperatorAuth.KindClaim, op.Kind.ToString()),
         };
         if (op.AccountId is { } account)
         {
             claims.Add(new Claim(OperatorAuth.AccountClaim, account.ToString()));
         }
-        return context.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)),
+        return context.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, OperatorAuth.NameClaim, null)),
             new AuthenticationProperties { IsPersistent = false, AllowRefresh = false });
     }
 

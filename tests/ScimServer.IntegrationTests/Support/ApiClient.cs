@@ -14,7 +14,7 @@ public sealed class ApiClient(HttpClient http)
     public HttpClient Http { get; } = http;
 
     /// <summary>Creates an operator (staff when <paramref name="accountId"/> is null) and signs it in.</summary>
-    public static async Task<ApiClient> SignInAsync(ScimFixture fixture, Guid? accountId = null, ScimApp? app = null)
+    public static async Task<ApiClient> SignInAsync(ScimFixture fixture, Guid? accountId = null, Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>? app = null)
     {
         var name = $"op-{Guid.NewGuid():N}";
         await CreateOperatorAsync(fixture, name, accountId);
