@@ -34,19 +34,15 @@ public static class OperatorEndpoints
 }
 
 /// <summary>An account Admin reaches only their own account; any other account id answers 404, as if it did not exist.</summary>
-internal sealed class AccountScopeFilter : IEndpointFilter
+public sealed class AccountScopeFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var accountId = Guid.Parse((string)http.GetRouteValue("accountId")!);
         var db = http.RequestServices.GetRequiredService<ScimDbContext>();
-        if (!http.User.CanManage(accountId))
+        if (!Admits(http, accountId))
         {
-            // Recorded in the operator's own account: its admins see who probed other accounts.
-            var trail = http.RequestServices.GetRequiredService<AuditTrail>();
-            trail.AccountId = http.User.OperatorAccount();
-            trail.Refusal = (AuditMiddleware.TenantMismatch, $"Operator asked for account '{accountId}', which it may not see.");
             return ApiProblem.NotFound($"Account '{accountId}'");
         }
         var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, http.RequestAborted);
@@ -56,6 +52,22 @@ internal sealed class AccountScopeFilter : IEndpointFilter
         }
         http.Items[AccountItem] = account; // Read endpoints answer from it instead of reading it again.
         return await next(context);
+    }
+
+    /// <summary>
+    /// Whether the signed-in operator may see the account (the API's and the console's one rule). When not, the probe
+    /// is noted for the audit log, in the operator's own account: its admins see who looked at other accounts.
+    /// </summary>
+    public static bool Admits(HttpContext http, Guid accountId)
+    {
+        if (http.User.CanManage(accountId))
+        {
+            return true;
+        }
+        var trail = http.RequestServices.GetRequiredService<AuditTrail>();
+        trail.AccountId = http.User.OperatorAccount();
+        trail.Refusal = (AuditMiddleware.TenantMismatch, $"Operator asked for account '{accountId}', which it may not see.");
+        return false;
     }
 
     private const string AccountItem = "api.account";

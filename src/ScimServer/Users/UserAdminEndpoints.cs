@@ -22,12 +22,12 @@ public static class UserAdminEndpoints
     {
         account.MapGet("/users", SearchUsers).WithName("ListAccountUsers");
         account.MapGet("/users/{userId:guid}", GetUser).WithName("GetUserDetails");
-        account.MapPost("/users/{userId:guid}/activate", (Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
-            ChangeAsync(accountId, userId, db, unit, audit, doc => doc["active"] = true, ct)).WithName("ActivateUser");
-        account.MapPost("/users/{userId:guid}/deactivate", (Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
-            ChangeAsync(accountId, userId, db, unit, audit, doc => doc["active"] = false, ct)).WithName("DeactivateUser");
-        account.MapPut("/users/{userId:guid}/product", (Guid accountId, Guid userId, ProductBody body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
-            ChangeAsync(accountId, userId, db, unit, audit, doc => Extension(doc)["product"] = body.Product, ct)).WithName("ChangeUserProduct");
+        account.MapPost("/users/{userId:guid}/activate", async (Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+            ApiProblem.Answer(await SetActiveAsync(accountId, userId, true, db, unit, audit, ct))).WithName("ActivateUser");
+        account.MapPost("/users/{userId:guid}/deactivate", async (Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+            ApiProblem.Answer(await SetActiveAsync(accountId, userId, false, db, unit, audit, ct))).WithName("DeactivateUser");
+        account.MapPut("/users/{userId:guid}/product", async (Guid accountId, Guid userId, ProductBody body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+            ApiProblem.Answer(await ChangeAsync(accountId, userId, db, unit, audit, doc => Extension(doc)["product"] = body.Product, ct))).WithName("ChangeUserProduct");
         account.MapPost("/users/{userId:guid}/erase", EraseUser).WithName("EraseUser");
         return account;
     }
@@ -77,9 +77,13 @@ public static class UserAdminEndpoints
         return Results.Ok(await DetailsAsync(db, user, ct));
     }
 
-    private static async Task<IResult> ChangeAsync(
+    /// <summary>Activates or deactivates a user as an operator (the API and the console): the seat and last-Admin rules apply.</summary>
+    public static Task<Result<object>> SetActiveAsync(Guid accountId, Guid userId, bool active, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ChangeAsync(accountId, userId, db, unit, audit, doc => doc["active"] = active, ct);
+
+    private static Task<Result<object>> ChangeAsync(
         Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, Action<JsonObject> change, CancellationToken ct) =>
-        ApiProblem.Answer(await unit.RunAsync(async token =>
+        unit.RunAsync(async token =>
         {
             var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, token);
             var user = await db.Users.Live(accountId, userId).FirstOrDefaultAsync(token);
@@ -94,7 +98,7 @@ public static class UserAdminEndpoints
                 return refused;
             }
             return Result<object>.Ok(await DetailsAsync(db, user, token));
-        }, ct));
+        }, ct);
 
     /// <summary>
     /// Removes a deprovisioned user's personal data everywhere: the user row goes (the credit ledger keeps the

@@ -19,6 +19,7 @@ public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer conso
         await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
         var browser = console.Browser;
 
+        browser.Reset();
         browser.Open("/console");
         Assert.Equal("/console/sign-in", browser.CurrentPath); // not signed in: the sign-in page
         browser.Screenshots("sign-in");
@@ -40,6 +41,54 @@ public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer conso
         browser.Find("form.who button").Click();
         browser.Open($"/console/accounts/{account.Id}");
         Assert.Equal("/console/sign-in", browser.CurrentPath);
+    }
+
+    [Fact]
+    public async Task DeactivatingFreesTheSeat_AndAReactivationWithoutOne_IsRefusedInPlainWords_AndBothAreAudited()
+    {
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("pro", 2)] });
+        var name = $"admin-{Guid.NewGuid():N}@example.com";
+        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var scim = console.Server.Client(account.Token);
+        foreach (var user in new[] { "ada@example.com", "bob@example.com" })
+        {
+            (await scim.PostAsync("/Users", $$$"""{"userName":"{{{user}}}","displayName":"{{{user[..3]}}}"}""")).AssertStatus(HttpStatusCode.Created);
+        }
+        var browser = console.Browser;
+        browser.SignIn(name, ApiClient.Password);
+        browser.Open($"/console/accounts/{account.Id}/users");
+        Assert.Equal(2, browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("tbody tr")).Count);
+
+        browser.Find("[data-user='ada@example.com'] button").Click();
+        Assert.Equal("Deactivated; the seat is free.", browser.Text("#notice"));
+        Assert.Equal("deactivated", browser.Text("[data-user='ada@example.com'] .status"));
+        browser.Open($"/console/accounts/{account.Id}");
+        Assert.Equal("1 of 2 seats used", browser.Text("[data-product=pro] .seats-text"));
+
+        // The IdP takes the free seat; reactivating Ada now finds none, and the page says why.
+        (await scim.PostAsync("/Users", """{"userName":"cy@example.com"}""")).AssertStatus(HttpStatusCode.Created);
+        browser.Open($"/console/accounts/{account.Id}/users");
+        browser.Find("[data-user='ada@example.com'] button").Click();
+        Assert.Contains("2 of 2 seats in use", browser.Text("#refusal"), StringComparison.Ordinal);
+        Assert.Equal("deactivated", browser.Text("[data-user='ada@example.com'] .status"));
+        browser.Screenshots("users-refusal");
+
+        // The search box speaks the SCIM filter language, plain words included.
+        browser.Open($"/console/accounts/{account.Id}/users?q=bob");
+        Assert.Equal("bob@example.com", browser.Text("tbody tr td"));
+        browser.Open($"/console/accounts/{account.Id}/users?q={Uri.EscapeDataString("""userName sw "cy" """.Trim())}");
+        Assert.Equal("cy@example.com", browser.Text("tbody tr td"));
+
+        await using var db = fixture.Db();
+        // Like the API's: the operator as actor, Ada as subject; the deactivation, then the refusal.
+        var entries = await db.Set<ScimServer.Audit.AuditEntry>()
+            .Where(e => e.AccountId == account.Id && e.ActorType == "Operator" && e.TargetType == "User").OrderBy(e => e.Seq).ToListAsync();
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.Equal(name, e.ActorName));
+        Assert.Equal(200, entries[0].Status);
+        Assert.Equal(403, entries[1].Status);
+        var chain = await ScimServer.Audit.AuditChain.VerifyAsync(db, account.Id, CancellationToken.None);
+        Assert.True(chain.Intact, chain.Detail);
     }
 
     [Fact]
