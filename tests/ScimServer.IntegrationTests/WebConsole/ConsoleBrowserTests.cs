@@ -92,6 +92,38 @@ public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer conso
     }
 
     [Fact]
+    public async Task AuditLog_FiltersToOneUsersHistory_ShowsTheChanges_AndVerifiesTheChain()
+    {
+        var account = await fixture.NewAccountAsync();
+        var name = $"admin-{Guid.NewGuid():N}@example.com";
+        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var scim = console.Server.Client(account.Token);
+        var ada = (await scim.PostAsync("/Users", """{"userName":"ada@example.com","title":"Analyst"}""")).Json!["id"]!.GetValue<string>();
+        (await scim.PostAsync("/Users", """{"userName":"bob@example.com"}""")).AssertStatus(HttpStatusCode.Created);
+        (await scim.PatchOpsAsync($"/Users/{ada}", """[{"op":"replace","path":"title","value":"Lead"}]""")).AssertStatus(HttpStatusCode.OK);
+        (await scim.PostAsync("/Users", """{"userName":"ada@example.com"}""")).AssertStatus(HttpStatusCode.Conflict);
+
+        var browser = console.Browser;
+        browser.SignIn(name, ApiClient.Password);
+        browser.Open($"/console/accounts/{account.Id}/audit?target=ada@example.com");
+        var entries = browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("li.entry"));
+        // Newest first: the refused second create of her userName, the PATCH, the create; nothing about Bob.
+        Assert.Equal(3, entries.Count);
+        Assert.Contains("refused", entries[0].GetAttribute("class"), StringComparison.Ordinal);
+        Assert.Contains("title", entries[1].FindElement(OpenQA.Selenium.By.CssSelector(".diff")).Text, StringComparison.Ordinal);
+        Assert.Equal("Analyst", entries[1].FindElement(OpenQA.Selenium.By.CssSelector(".diff del")).Text);
+        Assert.Equal("Lead", entries[1].FindElement(OpenQA.Selenium.By.CssSelector(".diff ins")).Text);
+
+        browser.Open($"/console/accounts/{account.Id}/audit?outcome=Refused");
+        Assert.Contains("uniqueness", browser.Text("li.entry .detail"), StringComparison.Ordinal);
+
+        browser.Open($"/console/accounts/{account.Id}/audit");
+        browser.Find("#verify").Click(); // five entries: three writes, one refusal, and this operator's sign-in
+        Assert.StartsWith("The chain is intact: 5 entries verified", browser.Text("#chain"), StringComparison.Ordinal);
+        browser.Screenshots("audit");
+    }
+
+    [Fact]
     public async Task WrongPassword_IsRefusedInPlainWords_AndAuditedLikeTheApi()
     {
         var account = await fixture.NewAccountAsync();
