@@ -51,6 +51,12 @@ internal static class BenchmarkProgram
                 await BulkVsSingle.RunAsync(connection, Option("--operations", 1000), Option("--rounds", 3));
                 return;
             }
+            if (args.Contains("console"))
+            {
+                // --scenario console [--users 100000] [--audit 1000000]: the console's pages over a large account and audit log.
+                await ConsolePages.RunAsync(connection, users, Option("--audit", 1_000_000), Math.Min(iterations, 100));
+                return;
+            }
             if (args.Contains("startup"))
             {
                 // --scenario startup: the built server as its own process, to its first 200.

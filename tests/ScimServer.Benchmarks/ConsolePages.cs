@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ScimServer.Persistence;
+
+namespace ScimServer.Benchmarks;
+
+/// <summary>
+/// <c>--scenario console [--users 100000] [--audit 1000000]</c>: the console's pages, signed in as the account's Admin,
+/// over an account of N users and an audit log of M entries (written through the append trigger, so chained like
+/// real ones): latency per page, against the 300 ms the console promises.
+/// </summary>
+internal static partial class ConsolePages
+{
+    public static async Task RunAsync(string connection, int users, int auditEntries, int iterations)
+    {
+        await using var app = new BenchmarkApp(connection);
+        var (account, _) = await BenchAccount.CreateAsync(app, "console", users + 100);
+        Console.Error.WriteLine($"Seeding {users:N0} users and {auditEntries:N0} audit entries...");
+        await Seeding.SeedAsync(connection, account, users, groups: false);
+        var watch = Stopwatch.StartNew();
+        await SeedAuditAsync(connection, account, users, auditEntries);
+        Console.Error.WriteLine($"  audit entries written through the trigger in {watch.Elapsed.TotalSeconds:F0} s");
+
+        const string name = "console-bench@example.com", password = "console benchmark password";
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+            db.Operators.Add(new Operators.Operator
+            {
+                Id = Guid.CreateVersion7(), UserName = name, Kind = Operators.OperatorKind.AccountAdmin, AccountId = account, Created = DateTimeOffset.UtcNow,
+                PasswordHash = scope.ServiceProvider.GetRequiredService<Operators.PasswordHasher>().Hash(password),
+            });
+            await db.SaveChangesAsync();
+        }
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var form = await client.GetStringAsync("/console/sign-in");
+        using var signIn = await client.PostAsync("/console/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Token().Match(form).Groups[1].Value, ["_handler"] = "sign-in",
+            ["Form.Username"] = name, ["Form.Password"] = password,
+        }));
+        if (signIn.StatusCode != HttpStatusCode.Found)
+        {
+            throw new InvalidOperationException($"Sign-in answered {(int)signIn.StatusCode}.");
+        }
+
+        var root = $"/console/accounts/{account}";
+        string Some() => (Random.Shared.Next(users) + 1).ToString(CultureInfo.InvariantCulture);
+        Console.WriteLine($"Console benchmark: {users:N0} users, {auditEntries:N0} audit entries in the account, {Environment.ProcessorCount} cores (in-process: the server's time plus a thin client)");
+        Console.WriteLine(Measurement.Header);
+        foreach (var (label, url) in new (string, Func<string>)[]
+        {
+            ("overview (seat bars, credit pool)", () => root),
+            ("users, first page by user name", () => $"{root}/users"),
+            ("users, plain-word search", () => $"{root}/users?q=user-{Some()}@"),
+            ("users, SCIM filter userName eq", () => $"{root}/users?q={Uri.EscapeDataString($"userName eq \"user-{Some()}@example.com\"")}"),
+            ("users, sorted by last change", () => $"{root}/users?sort=meta.lastModified"),
+            ("audit, newest page", () => $"{root}/audit"),
+            ("audit, one user's history", () => $"{root}/audit?target=user-{Some()}@example.com"),
+            ("audit, a page deep in the log", () => $"{root}/audit?before={Random.Shared.Next(auditEntries / 10, auditEntries / 2)}"),
+            ("audit, refusals only", () => $"{root}/audit?outcome=Refused"),
+        })
+        {
+            Console.WriteLine(await Measurement.RunAsync(label, iterations, _ => BenchHttp.Get(client, url())));
+        }
+    }
+
+    /// <summary>Entries about the seeded users, inserted in batches through the append trigger (numbered and hashed by it).</summary>
+    private static async Task SeedAuditAsync(string connectionString, Guid account, int users, int entries)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // Small statements: the trigger updates the account's audit head once per row, and thousands of updates of one row
+        // in one transaction make each next one slower (every version stays until the transaction ends).
+        const int batch = 100;
+        for (var done = 0; done < entries; done += batch)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO audit_log (account_id, actor_type, actor_id, actor_name, action, target_type, target_id, target_name, outcome, status, code, detail, changes)
+                SELECT $1, 'ScimToken', 'bench', 'bench-token', CASE WHEN i % 20 = 0 THEN 'CreateUser' ELSE 'PatchUser' END, 'User', u.id::text, u.user_name,
+                       CASE WHEN i % 20 = 0 THEN 'Refused' ELSE 'Success' END, CASE WHEN i % 20 = 0 THEN 409 ELSE 200 END,
+                       CASE WHEN i % 20 = 0 THEN 'uniqueness' END, CASE WHEN i % 20 = 0 THEN 'A user with this userName already exists.' END,
+                       CASE WHEN i % 20 = 0 THEN NULL ELSE jsonb_build_object('title', jsonb_build_object('before', 'T' || i, 'after', 'T' || (i + 1))) END
+                FROM generate_series($2, $3) AS i
+                JOIN users u ON u.account_id = $1 AND lower(u.user_name) = 'user-' || (1 + i % $4) || '@example.com'
+                """, connection)
+            {
+                CommandTimeout = 0,
+                Parameters = { new() { Value = account }, new() { Value = done + 1 }, new() { Value = Math.Min(entries, done + batch) }, new() { Value = users } },
+            };
+            await insert.ExecuteNonQueryAsync();
+            if ((done / batch) % 500 == 0)
+            {
+                Console.Error.Write($"\r  {Math.Min(entries, done + batch):N0} audit entries");
+            }
+        }
+        Console.Error.WriteLine();
+        await using var analyze = new NpgsqlCommand("VACUUM ANALYZE audit_log", connection);
+        await analyze.ExecuteNonQueryAsync();
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex Token();
+}
