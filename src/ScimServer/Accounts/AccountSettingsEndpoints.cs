@@ -51,11 +51,17 @@ public static class AccountSettingsEndpoints
 
     internal static async Task<IResult> PutSso(Guid accountId, SsoBody body, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct)
     {
-        var result = await unit.RunAsync(async token =>
+        var result = await ChangeSsoAsync(accountId, new SsoChange(body.Idp, body.Status, body.RequireSso), unit, db, audit, ct);
+        return result.IsSuccess ? Results.Ok(View(result.Value)) : ApiProblem.From(result.Error);
+    }
+
+    /// <summary>Changes the SSO settings; switching Require SSO on is refused while an active Admin could not get in.</summary>
+    public static Task<Result<Account>> ChangeSsoAsync(Guid accountId, SsoChange change, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>
+        unit.RunAsync(async token =>
         {
             var before = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, token);
             audit.About("Account", accountId, null);
-            var after = await SsoSettings.ApplyAsync(db, accountId, new SsoChange(body.Idp, body.Status, body.RequireSso), token);
+            var after = await SsoSettings.ApplyAsync(db, accountId, change, token);
             if (after.IsSuccess)
             {
                 audit.Record(AuditDiff.Of(("ssoIdp", before.SsoIdp, after.Value.SsoIdp), ("ssoStatus", before.SsoStatus, after.Value.SsoStatus),
@@ -63,8 +69,6 @@ public static class AccountSettingsEndpoints
             }
             return after;
         }, ct);
-        return result.IsSuccess ? Results.Ok(View(result.Value)) : ApiProblem.From(result.Error);
-    }
 
     private static object View(Account a) => new { idp = a.SsoIdp, status = a.SsoStatus, requireSso = a.RequireSso };
 }

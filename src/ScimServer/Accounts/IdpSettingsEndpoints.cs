@@ -27,7 +27,11 @@ public static class IdpSettingsEndpoints
 
     /// <summary>Replaces the mappings. They apply to each user the next time the IdP writes them.</summary>
     internal static async Task<IResult> PutMappings(Guid accountId, List<IdpRoleMapping> body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
-        ApiProblem.Answer(await unit.RunAsync(async token =>
+        ApiProblem.Answer(await ReplaceMappingsAsync(accountId, body, db, unit, audit, ct));
+
+    public static Task<Result<IReadOnlyList<IdpRoleMapping>>> ReplaceMappingsAsync(
+        Guid accountId, IReadOnlyList<IdpRoleMapping> body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        unit.RunAsync(async token =>
         {
             var account = await db.Accounts.SingleAsync(a => a.Id == accountId, token);
             var codes = await db.Products.Where(p => p.AccountId == accountId).Select(p => p.Code).ToListAsync(token);
@@ -52,10 +56,14 @@ public static class IdpSettingsEndpoints
             audit.About("Account", accountId, null);
             audit.Record(AuditDiff.Of(("idpRoleMappings", System.Text.Json.Nodes.JsonNode.Parse(before), System.Text.Json.Nodes.JsonNode.Parse(account.IdpRoleMappings))));
             return Result<IReadOnlyList<IdpRoleMapping>>.Ok(IdpRoleMapping.Parse(account.IdpRoleMappings));
-        }, ct));
+        }, ct);
 
     internal static async Task<IResult> UpdateConnection(Guid accountId, Guid connectionId, ConnectionBody body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
-        ApiProblem.Answer(await unit.RunAsync(async token =>
+        ApiProblem.Answer(await UpdateConnectionAsync(accountId, connectionId, body, db, unit, audit, ct));
+
+    /// <summary>Renames a connection or changes how it reads its IdP's quirks (docs/idp/).</summary>
+    public static Task<Result<object>> UpdateConnectionAsync(Guid accountId, Guid connectionId, ConnectionBody body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        unit.RunAsync(async token =>
         {
             var connection = await db.ScimConnections.SingleOrDefaultAsync(c => c.Id == connectionId && c.AccountId == accountId, token);
             if (connection is null)
@@ -77,5 +85,5 @@ public static class IdpSettingsEndpoints
                 connection.Id, Idp = connection.Idp.ToString(), connection.Name,
                 UnknownGroupMembers = connection.UnknownGroupMembers.ToString(), UnmatchedValueFilter = connection.UnmatchedValueFilter.ToString(),
             });
-        }, ct));
+        }, ct);
 }

@@ -70,10 +70,14 @@ public static class CreditEndpoints
     }
 
     internal static async Task<IResult> SetLimit(Guid accountId, Guid userId, LimitBody body, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>
-        body.Limit < 0
-            ? ApiProblem.Result(400, "invalid", "limit cannot be negative; send null to clear it.")
-            : ApiProblem.Answer(await unit.RunAsync(async token => Audited(audit, userId,
-                await new CreditBook(db).SetLimitAsync(accountId, userId, body.Limit, DateTimeOffset.UtcNow, token), ("limitSet", null, body.Limit)), ct));
+        ApiProblem.Answer(await SetLimitAsync(accountId, userId, body.Limit, unit, db, audit, ct));
+
+    /// <summary>Sets (null: clears) the user's own credit limit, set aside from the pool; refused past what the pool has left.</summary>
+    public static async Task<Result<CreditBalance>> SetLimitAsync(Guid accountId, Guid userId, long? limit, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>
+        limit < 0
+            ? ScimError.InvalidValue("limit cannot be negative; send null to clear it.")
+            : await unit.RunAsync(async token => Audited(audit, userId,
+                await new CreditBook(db).SetLimitAsync(accountId, userId, limit, DateTimeOffset.UtcNow, token), ("limitSet", null, limit)), ct);
 
     private static object View(PoolState pool) => new { total = pool.Total, used = pool.Used, reserved = pool.Reserved, available = pool.Available };
 }

@@ -9,7 +9,10 @@ public static class ApiProblem
     /// <summary>200 with the value, or the error as problem details.</summary>
     public static IResult Answer<T>(Result<T> result) => result.IsSuccess ? Results.Ok(result.Value) : From(result.Error);
 
-    public static IResult From(ScimError error) => Result(error.Status, error.ScimType ?? Code(error.Status), error.Detail);
+    public static IResult From(ScimError error) => Result(error.Status, CodeOf(error), error.Detail);
+
+    /// <summary>The problem <c>code</c> an error is answered (and audited) with.</summary>
+    public static string CodeOf(ScimError error) => error.ScimType ?? Code(error.Status);
 
     public static IResult Result(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {

@@ -20,4 +20,7 @@ public sealed class ScimToken
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>When an IdP last called with it, to the minute (<see cref="TokenUse"/>).</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
 }

@@ -17,6 +17,7 @@ internal sealed class ScimTokenConfiguration : IEntityTypeConfiguration<ScimToke
         builder.Property(t => t.Created).HasColumnName("created");
         builder.Property(t => t.ExpiresAt).HasColumnName("expires_at");
         builder.Property(t => t.RevokedAt).HasColumnName("revoked_at");
+        builder.Property(t => t.LastUsedAt).HasColumnName("last_used_at");
         builder.HasIndex(t => t.Hash).IsUnique();
     }
 }

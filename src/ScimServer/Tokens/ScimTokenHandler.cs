@@ -52,6 +52,7 @@ internal sealed class ScimTokenHandler(
             new Claim(ScimTokenDefaults.ConnectionClaim, token.ConnectionId.ToString()),
             new Claim(ScimTokenDefaults.TokenNameClaim, token.Name),
         ], ScimTokenDefaults.Scheme);
+        await TokenUse.NoteAsync(db, token, Context.RequestAborted);
         // Read with the token, so the account gate (rule 1) and the account rules need not query it again.
         caller.Authenticated(live);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ScimTokenDefaults.Scheme));

@@ -22,7 +22,8 @@ internal static class TokenRead
                a.credits_used, a.credits_reserved, a.default_product_id, a.idp_role_mappings,
                c.id, c.account_id, c.idp, c.name, c.created, c.unknown_group_members, c.unmatched_value_filter,
                (SELECT json_agg(json_build_array(p.id, p.code, p.name, p.seats, p.seats_used) ORDER BY p.code)
-                FROM products p WHERE p.account_id = a.id)
+                FROM products p WHERE p.account_id = a.id),
+               t.last_used_at
         FROM scim_tokens t
         JOIN accounts a ON a.id = t.account_id
         JOIN scim_connections c ON c.id = t.connection_id
@@ -46,6 +47,7 @@ internal static class TokenRead
             Created = r.GetFieldValue<DateTimeOffset>(6),
             ExpiresAt = Nullable<DateTimeOffset>(r, 7),
             RevokedAt = Nullable<DateTimeOffset>(r, 8),
+            LastUsedAt = Nullable<DateTimeOffset>(r, 36),
         };
         var account = new Account
         {

@@ -18,6 +18,8 @@ public static class UserAdminEndpoints
 {
     public sealed record ProductBody(string Product);
 
+    public sealed record RoleBody(UserRole Role);
+
     public static RouteGroupBuilder MapUserAdmin(this RouteGroupBuilder account)
     {
         account.MapGet("/users", SearchUsers).WithName("ListAccountUsers");
@@ -27,8 +29,11 @@ public static class UserAdminEndpoints
         account.MapPost("/users/{userId:guid}/deactivate", async (Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
             ApiProblem.Answer(await SetActiveAsync(accountId, userId, false, db, unit, audit, ct))).WithName("DeactivateUser");
         account.MapPut("/users/{userId:guid}/product", async (Guid accountId, Guid userId, ProductBody body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
-            ApiProblem.Answer(await ChangeAsync(accountId, userId, db, unit, audit, doc => Extension(doc)["product"] = body.Product, ct))).WithName("ChangeUserProduct");
-        account.MapPost("/users/{userId:guid}/erase", EraseUser).WithName("EraseUser");
+            ApiProblem.Answer(await ChangeProductAsync(accountId, userId, body.Product, db, unit, audit, ct))).WithName("ChangeUserProduct");
+        account.MapPut("/users/{userId:guid}/role", async (Guid accountId, Guid userId, RoleBody body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+            ApiProblem.Answer(await ChangeRoleAsync(accountId, userId, body.Role, db, unit, audit, ct))).WithName("ChangeUserRole");
+        account.MapPost("/users/{userId:guid}/erase", async (Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+            ApiProblem.Answer(await EraseAsync(accountId, userId, db, unit, audit, ct))).WithName("EraseUser");
         return account;
     }
 
@@ -81,6 +86,14 @@ public static class UserAdminEndpoints
     public static Task<Result<object>> SetActiveAsync(Guid accountId, Guid userId, bool active, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
         ChangeAsync(accountId, userId, db, unit, audit, doc => doc["active"] = active, ct);
 
+    /// <summary>Moves the user to another product's seat (refused when that product has none free).</summary>
+    public static Task<Result<object>> ChangeProductAsync(Guid accountId, Guid userId, string product, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ChangeAsync(accountId, userId, db, unit, audit, doc => Extension(doc)["product"] = product, ct);
+
+    /// <summary>Gives the user another role (Viewers take no seat where the contract has Viewer access; the last Admin stays).</summary>
+    public static Task<Result<object>> ChangeRoleAsync(Guid accountId, Guid userId, UserRole role, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        ChangeAsync(accountId, userId, db, unit, audit, doc => Extension(doc)["role"] = role.ToString(), ct);
+
     private static Task<Result<object>> ChangeAsync(
         Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, Action<JsonObject> change, CancellationToken ct) =>
         unit.RunAsync(async token =>
@@ -105,8 +118,8 @@ public static class UserAdminEndpoints
     /// amounts without the name) and every audit entry about them loses its personal columns. The audit chain
     /// covers only a digest of those, so it still verifies; the erasure itself is recorded, without the name.
     /// </summary>
-    internal static async Task<IResult> EraseUser(Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
-        ApiProblem.Answer(await unit.RunAsync(async token =>
+    public static Task<Result<object>> EraseAsync(Guid accountId, Guid userId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        unit.RunAsync(async token =>
         {
             audit.About("User", userId, null);
             var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && u.AccountId == accountId, token);
@@ -135,7 +148,7 @@ public static class UserAdminEndpoints
             await db.SaveChangesAsync(token);
             audit.Record(AuditDiff.Of(("auditEntriesErased", null, entries), ("userRecord", "deprovisioned", "deleted")));
             return Result<object>.Ok(new { userId, erasedAuditEntries = entries, userRecord = "deleted" });
-        }, ct));
+        }, ct);
 
     internal static JsonObject Extension(JsonObject doc) =>
         doc[AccountExtension.Urn] as JsonObject ?? (JsonObject)(doc[AccountExtension.Urn] = new JsonObject());

@@ -66,31 +66,61 @@ public static class UserCsvEndpoints
         await output.FlushAsync(ct);
     }
 
-    internal static async Task<IResult> ImportUsers(Guid accountId, HttpContext context, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
+    internal static async Task<IResult> ImportUsers(Guid accountId, bool? preview, HttpContext context, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
     {
         var text = await ReadBodyAsync(context.Request, ct);
         if (!text.IsSuccess)
         {
             return ApiProblem.From(text.Error);
         }
-        var parsed = Parse(text.Value);
+        var outcome = await ImportAsync(accountId, text.Value, preview == true, db, unit, audit, ct);
+        if (outcome.Error is { } error)
+        {
+            return ApiProblem.Result(error.Status, ApiProblem.CodeOf(error), error.Detail,
+                error.ScimType == "importRejected" ? new Dictionary<string, object?> { ["rows"] = outcome.Rows } : null);
+        }
+        return Results.Ok(new
+        {
+            preview = outcome.Preview,
+            valid = outcome.Valid,
+            imported = outcome.Valid && !outcome.Preview ? outcome.Rows.Count : 0,
+            created = outcome.Count("created"),
+            updated = outcome.Count("updated"),
+            errors = outcome.Count("error"),
+            rows = outcome.Rows,
+        });
+    }
+
+    /// <summary>What an import did, or in a preview would do: every row's result, and the refusal when it imported nothing.</summary>
+    public sealed record ImportOutcome(bool Preview, IReadOnlyList<RowResult> Rows, ScimError? Error)
+    {
+        public bool Valid => Error is null && Rows.All(r => r.Result != "error");
+
+        public int Count(string result) => Rows.Count(r => r.Result == result);
+    }
+
+    /// <summary>
+    /// Imports a CSV text in one transaction; a preview runs the very same rows and rules in that transaction and
+    /// rolls it back, so what it reports is what the import will do (unless the account changes in between).
+    /// </summary>
+    public static async Task<ImportOutcome> ImportAsync(Guid accountId, string text, bool preview, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
+    {
+        var parsed = Parse(text);
         if (!parsed.IsSuccess)
         {
-            return ApiProblem.From(parsed.Error);
+            return new ImportOutcome(preview, [], parsed.Error);
         }
         List<RowResult> results = [];
+        var rolledBack = new ScimError(409, "preview", "A preview changes nothing.");
         var outcome = await unit.RunAsync(async token =>
         {
-            results = await ImportAsync(db, audit, accountId, parsed.Value, token);
+            results = await ImportRowsAsync(db, audit, accountId, parsed.Value, token);
             var bad = results.Count(r => r.Result == "error");
-            return bad == 0
-                ? Result<object>.Ok(new { imported = results.Count, created = results.Count(r => r.Result == "created"), updated = results.Count(r => r.Result == "updated"), rows = results })
+            return preview ? rolledBack
+                : bad == 0 ? Result<object>.Ok(results.Count)
                 : new ScimError(422, "importRejected", $"{bad} of {results.Count} rows cannot be imported, so none was: fix them and send the file again.");
         }, ct);
-        return outcome.IsSuccess
-            ? Results.Ok(outcome.Value)
-            : ApiProblem.Result(outcome.Error.Status, outcome.Error.ScimType ?? "conflict", outcome.Error.Detail,
-                outcome.Error.ScimType == "importRejected" ? new Dictionary<string, object?> { ["rows"] = results } : null);
+        return new ImportOutcome(preview, results, outcome.IsSuccess || outcome.Error == rolledBack ? null : outcome.Error);
     }
 
     private sealed record Row(int Line, string Email, string FirstName, string LastName, string Department, string Team, string? Role, string? Product);
@@ -134,7 +164,7 @@ public static class UserCsvEndpoints
         return rows.Count == 0 ? ScimError.InvalidValue("The CSV has a header but no rows.") : Result<List<Row>>.Ok(rows);
     }
 
-    private static async Task<List<RowResult>> ImportAsync(ScimDbContext db, AuditTrail audit, Guid accountId, List<Row> rows, CancellationToken ct)
+    private static async Task<List<RowResult>> ImportRowsAsync(ScimDbContext db, AuditTrail audit, Guid accountId, List<Row> rows, CancellationToken ct)
     {
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, ct);
         var writer = new UserWriter(db, account, audit);

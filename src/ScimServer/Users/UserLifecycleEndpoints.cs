@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
+using ScimServer.Audit;
 using ScimServer.OperatorApi;
 using ScimServer.Persistence;
 using ScimServer.Protocol.Errors;
@@ -66,25 +67,29 @@ public static class UserLifecycleEndpoints
         return ApiProblem.Answer(result);
     }
 
-    internal static async Task<IResult> ResendInvitation(Guid accountId, Guid userId, WriteUnit unit, ScimDbContext db, CancellationToken ct)
-    {
-        var result = await unit.RunAsync(async token =>
+    internal static async Task<IResult> ResendInvitation(Guid accountId, Guid userId, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>
+        ApiProblem.Answer(await ResendAsync(accountId, userId, unit, db, audit, ct));
+
+    /// <summary>Sends a pending invitation again: it is good for another 30 days.</summary>
+    public static Task<Result<object>> ResendAsync(Guid accountId, Guid userId, WriteUnit unit, ScimDbContext db, AuditTrail audit, CancellationToken ct) =>
+        unit.RunAsync(async token =>
         {
             var user = await Find(db, accountId, userId, token);
             if (user is null)
             {
                 return UserLookup.NotFound(userId);
             }
+            audit.About("User", user.Id, user.UserName);
             if (UserLifecycle.Status(user) != UserStatus.Invited)
             {
                 return new ScimError(409, "notInvited", $"'{user.UserName}' is {UserLifecycle.StatusName(user)}; only a pending invitation can be resent.");
             }
+            var before = user.InvitedAt;
             user.InvitedAt = DateTimeOffset.UtcNow;
             await db.SaveChangesAsync(token);
+            audit.Record(AuditDiff.Of(("invitedAt", before, user.InvitedAt)));
             return Result<object>.Ok(View(user));
         }, ct);
-        return ApiProblem.Answer(result);
-    }
 
     private static Task<User?> Find(ScimDbContext db, Guid accountId, Guid userId, CancellationToken ct) =>
         db.Users.Live(accountId, userId).FirstOrDefaultAsync(ct);

@@ -19,9 +19,13 @@ internal sealed class UserSqlMap : IResourceSqlMap
         {
             return common;
         }
-        if (attribute.IsExtension || attribute.SubAttribute is not null)
+        if (attribute.SubAttribute is not null)
         {
             return null;
+        }
+        if (attribute.IsExtension)
+        {
+            return attribute.Schema.Id == AccountExtension.Urn ? AccountColumn(attribute.Attribute!.Name) : null;
         }
         return attribute.Attribute!.Name switch
         {
@@ -31,6 +35,21 @@ internal sealed class UserSqlMap : IResourceSqlMap
             _ => null,
         };
     }
+
+    /// <summary>
+    /// The account extension's attributes are columns the server keeps (the document holds what the IdP sent, not
+    /// the role a mapping gave or the last sign-in), so filters and sorts read the columns, indexed for the console's sorts.
+    /// </summary>
+    private static SqlOperand? AccountColumn(string name) => name switch
+    {
+        "role" => new SqlOperand("r.role", SqlKind.Text, false),
+        "product" => new SqlOperand("(SELECT p.code FROM products p WHERE p.id = r.product_id)", SqlKind.Text, false),
+        "creditLimit" => new SqlOperand("r.credit_limit", SqlKind.Numeric, true),
+        "creditsUsed" => new SqlOperand("r.credits_used", SqlKind.Numeric, true),
+        "lastLogin" => new SqlOperand("r.last_login", SqlKind.Timestamp, true),
+        "status" => new SqlOperand("(CASE WHEN NOT r.active THEN 'deactivated' WHEN r.last_login IS NULL THEN 'invited' ELSE 'active' END)", SqlKind.Text, false),
+        _ => null,
+    };
 
     public SqlElementSource? Elements(ResolvedAttribute attribute, string alias)
     {

@@ -40,6 +40,10 @@ public static class ConsoleSetup
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), console => console.Use(SecurityHeaders));
         app.MapGet(Prefix + "/console.css", ConsoleStyles.Serve).AllowAnonymous().ExcludeFromDescription();
+        // A download, not a page: the API's own export, behind the console's sign-in and the API's account scoping.
+        app.MapGet(Prefix + "/accounts/{accountId:guid}/users/export", (Guid accountId, HttpContext context, Persistence.ScimDbContext db, CancellationToken ct) =>
+                AccountScopeFilter.Admits(context, accountId) ? Users.UserCsvEndpoints.ExportUsers(accountId, context, db, ct) : Results.NotFound().ExecuteAsync(context))
+            .RequireAuthorization(Policy).ExcludeFromDescription();
         app.MapPost(Prefix + "/sign-out", SignOutAsync).RequireAuthorization(Policy).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         app.MapRazorComponents<ConsoleApp>();
     }
@@ -75,7 +79,9 @@ public static class ConsoleSetup
         headers["Referrer-Policy"] = "no-referrer";
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers.CacheControl = "no-store";
+        // What antiforgery sets on every page with a form; set here first, it has nothing to override and nothing to log.
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         return next(context);
     }
 }

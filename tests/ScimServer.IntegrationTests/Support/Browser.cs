@@ -37,6 +37,29 @@ public sealed class Browser : IDisposable
 
     public string Text(string css) => Find(css).Text;
 
+    /// <summary>Clicks what submits a form and waits for the answer page (a click returns before the browser leaves the old one).</summary>
+    public void Submit(string css) => Submit(Find(css));
+
+    public void Submit(IWebElement button)
+    {
+        var page = _driver.FindElement(By.TagName("html"));
+        button.Click();
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < until)
+        {
+            try
+            {
+                _ = page.TagName;
+            }
+            catch (StaleElementReferenceException)
+            {
+                return;
+            }
+            Thread.Sleep(25);
+        }
+        throw new TimeoutException("The form's answer did not arrive within 20 s.");
+    }
+
     public string CurrentPath => new Uri(_driver.Url).AbsolutePath;
 
     /// <summary>Forgets the session (the browser outlives each test): the next page asks for a sign-in.</summary>
@@ -53,7 +76,7 @@ public sealed class Browser : IDisposable
         Open("/console/sign-in");
         Find("#username").SendKeys(userName);
         Find("#password").SendKeys(password);
-        Find("form button[type=submit]").Click();
+        Submit("form button[type=submit]");
     }
 
     /// <summary>

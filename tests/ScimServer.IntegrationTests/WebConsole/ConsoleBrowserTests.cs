@@ -38,7 +38,7 @@ public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer conso
         browser.Screenshots("overview");
 
         // Signing out ends the session: the console asks for a sign-in again.
-        browser.Find("form.who button").Click();
+        browser.Submit("form.who button");
         browser.Open($"/console/accounts/{account.Id}");
         Assert.Equal("/console/sign-in", browser.CurrentPath);
     }
@@ -59,7 +59,7 @@ public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer conso
         browser.Open($"/console/accounts/{account.Id}/users");
         Assert.Equal(2, browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("tbody tr")).Count);
 
-        browser.Find("[data-user='ada@example.com'] button").Click();
+        browser.Submit("[data-user='ada@example.com'] button");
         Assert.Equal("Deactivated; the seat is free.", browser.Text("#notice"));
         Assert.Equal("deactivated", browser.Text("[data-user='ada@example.com'] .status"));
         browser.Open($"/console/accounts/{account.Id}");
@@ -68,7 +68,7 @@ public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer conso
         // The IdP takes the free seat; reactivating Ada now finds none, and the page says why.
         (await scim.PostAsync("/Users", """{"userName":"cy@example.com"}""")).AssertStatus(HttpStatusCode.Created);
         browser.Open($"/console/accounts/{account.Id}/users");
-        browser.Find("[data-user='ada@example.com'] button").Click();
+        browser.Submit("[data-user='ada@example.com'] button");
         Assert.Contains("2 of 2 seats in use", browser.Text("#refusal"), StringComparison.Ordinal);
         Assert.Equal("deactivated", browser.Text("[data-user='ada@example.com'] .status"));
         browser.Screenshots("users-refusal");
@@ -118,7 +118,7 @@ public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer conso
         Assert.Contains("uniqueness", browser.Text("li.entry .detail"), StringComparison.Ordinal);
 
         browser.Open($"/console/accounts/{account.Id}/audit");
-        browser.Find("#verify").Click(); // five entries: three writes, one refusal, and this operator's sign-in
+        browser.Submit("#verify"); // five entries: three writes, one refusal, and this operator's sign-in
         Assert.StartsWith("The chain is intact: 5 entries verified", browser.Text("#chain"), StringComparison.Ordinal);
         browser.Screenshots("audit");
     }
@@ -137,6 +137,80 @@ public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer conso
         var entry = await db.Set<ScimServer.Audit.AuditEntry>().SingleAsync(e => e.AccountId == account.Id && e.Status == 401);
         Assert.Equal("badCredentials", entry.Code);
         Assert.Equal(name, entry.ActorName);
+    }
+
+    [Fact]
+    public async Task MintedTokenWorks_ShowsItsLastUse_AndStopsAtOnceWhenRevoked_AuditedAsTheApi()
+    {
+        var account = await fixture.NewAccountAsync();
+        var name = $"admin-{Guid.NewGuid():N}@example.com";
+        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var browser = console.Browser;
+        browser.SignIn(name, ApiClient.Password);
+        browser.Open($"/console/accounts/{account.Id}/connections");
+        browser.Find("#mint-idp option[value='EntraId']").Click();
+        browser.Find("#mint-name").SendKeys("entra-production");
+        browser.Submit("#mint");
+        var secret = browser.Text("#secret");
+        browser.Screenshots("connections-minted");
+
+        // The secret works as a SCIM token, and the list shows its use; nowhere else does the page show the secret.
+        var scim = console.Server.Client(secret);
+        (await scim.GetAsync("/Users")).AssertStatus(HttpStatusCode.OK);
+        browser.Open($"/console/accounts/{account.Id}/connections");
+        Assert.DoesNotContain(secret, browser.Driver.PageSource, StringComparison.Ordinal);
+        var prefix = secret[..(secret.IndexOf('_', StringComparison.Ordinal) + 7)];
+        var row = browser.Find($"tr[data-token='{prefix}']");
+        Assert.NotEqual("never", row.FindElement(OpenQA.Selenium.By.CssSelector("td:nth-child(4)")).Text);
+
+        browser.Submit(row.FindElement(OpenQA.Selenium.By.CssSelector("button[value^='revoke:']")));
+        Assert.StartsWith("Revoked entra-production", browser.Text("#notice"), StringComparison.Ordinal);
+        Assert.Equal("revoked", browser.Text($"tr[data-token='{prefix}'] .status"));
+        (await scim.GetAsync("/Users")).AssertStatus(HttpStatusCode.Unauthorized);
+        browser.Screenshots("connections");
+
+        await using var db = fixture.Db();
+        var actions = await db.Set<ScimServer.Audit.AuditEntry>()
+            .Where(e => e.AccountId == account.Id && e.ActorType == "Operator" && e.TargetType == "ScimToken").OrderBy(e => e.Seq).Select(e => e.Action).ToListAsync();
+        Assert.Equal(["MintToken", "RevokeToken"], actions);
+    }
+
+    [Fact]
+    public async Task CsvImportPreview_ShowsEveryRowsOutcome_ChangesNothing_ThenImportsAllRows()
+    {
+        var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("pro", 10)] });
+        var name = $"admin-{Guid.NewGuid():N}@example.com";
+        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var browser = console.Browser;
+        browser.SignIn(name, ApiClient.Password);
+        browser.Open($"/console/accounts/{account.Id}/users/import");
+        const string header = "email,first name,last name,department,team,role\n";
+        browser.Find("#text").SendKeys(header + "ana@example.com,Ana,Lima,Data,Analysts,User\nbo@example.com,Bo,Berg,Data,Analysts,Overlord\n");
+        browser.Submit("#preview");
+        Assert.Equal("error", browser.Text("tr[data-line='3'] .result"));
+        Assert.Contains("Overlord", browser.Text("tr[data-line='3']"), StringComparison.Ordinal);
+        Assert.Equal("created", browser.Text("tr[data-line='2'] .result"));
+        Assert.Empty(browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("#commit")));
+        browser.Screenshots("import-preview");
+
+        await using (var db = fixture.Db())
+        {
+            // The preview ran every rule in a transaction it rolled back: no user, no team, no audit entry.
+            Assert.False(await db.Users.AnyAsync(u => u.AccountId == account.Id));
+            Assert.False(await db.Groups.AnyAsync(g => g.AccountId == account.Id));
+            Assert.Equal(["Authenticate"], await db.Set<ScimServer.Audit.AuditEntry>().Where(e => e.AccountId == account.Id).Select(e => e.Action).ToListAsync());
+        }
+
+        browser.Find("#text").Clear();
+        browser.Find("#text").SendKeys(header + "ana@example.com,Ana,Lima,Data,Analysts,User\nbo@example.com,Bo,Berg,Data,Analysts,Viewer\n");
+        browser.Submit("#preview");
+        Assert.Equal("2 to create, 0 to update, 0 with errors.", browser.Text("#summary"));
+        browser.Submit("#commit");
+        Assert.True(browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("#notice")).Count == 1, browser.Text("main"));
+        Assert.Equal("Imported 2 rows: 2 created, 0 updated.", browser.Text("#notice"));
+        browser.Open($"/console/accounts/{account.Id}/users");
+        Assert.Equal(2, browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("tbody tr")).Count);
+        browser.Screenshots("users");
     }
 
     [Fact]

@@ -1,0 +1,24 @@
+using ScimServer.Audit;
+using ScimServer.OperatorApi;
+using ScimServer.Protocol.Errors;
+
+namespace ScimServer.WebConsole;
+
+/// <summary>
+/// A console action is the API's action: the same function does it, it is audited under the API endpoint's name,
+/// and a refusal is answered with the API's status and code, so the audit log cannot tell which way it came.
+/// </summary>
+internal static class ConsoleAction
+{
+    /// <summary>Names the audit entries of this request as the API's endpoint of the same action names them.</summary>
+    public static void Named(HttpContext http, string endpointName) =>
+        http.RequestServices.GetRequiredService<AuditTrail>().Action = endpointName;
+
+    /// <summary>The refusal's detail to show, after giving the response the API's status and noting its code for the audit entry.</summary>
+    public static string Refused(HttpContext http, ScimError error)
+    {
+        http.Response.StatusCode = error.Status;
+        AuditMiddleware.NoteRefusal(http, ApiProblem.CodeOf(error), error.Detail);
+        return error.Detail;
+    }
+}
