@@ -15,7 +15,7 @@ public sealed class TokenReadTests(ScimFixture fixture) : IClassFixture<ScimFixt
         await using (var db = fixture.Db())
         {
             // Every nullable column set, so a property the reader forgot shows as a difference.
-            await db.Database.ExecuteSqlAsync($"UPDATE scim_tokens SET expires_at = now() + interval '1 day' WHERE hash = {hash}");
+            await db.Database.ExecuteSqlAsync($"UPDATE scim_tokens SET expires_at = now() + interval '1 day', last_used_at = now() WHERE hash = {hash}");
             const string mappings = """[{"idpRole":"x","role":"Admin"}]""";
             await db.Database.ExecuteSqlAsync($"UPDATE accounts SET contract_start = '2026-01-01', contract_end = '2026-12-31', idp_role_mappings = {mappings}::jsonb WHERE id = {account.Id}");
         }
