@@ -44,6 +44,9 @@ public static class ConsoleSetup
         app.MapGet(Prefix + "/accounts/{accountId:guid}/users/export", (Guid accountId, HttpContext context, Persistence.ScimDbContext db, CancellationToken ct) =>
                 AccountScopeFilter.Admits(context, accountId) ? Users.UserCsvEndpoints.ExportUsers(accountId, context, db, ct) : Results.NotFound().ExecuteAsync(context))
             .RequireAuthorization(Policy).ExcludeFromDescription();
+        app.MapGet(Prefix + "/accounts/{accountId:guid}/audit/export", (Guid accountId, string? format, HttpContext context, Persistence.ScimDbContext db, CancellationToken ct) =>
+                ConsoleAuditFilter.ExportAsync(accountId, format, context, db, ct))
+            .RequireAuthorization(Policy).ExcludeFromDescription();
         app.MapPost(Prefix + "/sign-out", SignOutAsync).RequireAuthorization(Policy).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         app.MapRazorComponents<ConsoleApp>();
     }

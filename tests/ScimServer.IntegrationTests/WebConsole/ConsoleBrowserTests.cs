@@ -114,6 +114,19 @@ public sealed class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer conso
         Assert.Equal("Analyst", entries[1].FindElement(OpenQA.Selenium.By.CssSelector(".diff del")).Text);
         Assert.Equal("Lead", entries[1].FindElement(OpenQA.Selenium.By.CssSelector(".diff ins")).Text);
 
+        // The export holds what the filter shows, oldest first, with the session's cookie and nothing else.
+        var export = new Uri(browser.Find("#export-jsonl").GetAttribute("href")!);
+        using (var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = console.Server.Address })
+        {
+            Assert.Equal(HttpStatusCode.Found, (await http.GetAsync(export.PathAndQuery)).StatusCode); // no session: to the sign-in
+            using var request = new HttpRequestMessage(HttpMethod.Get, export.PathAndQuery);
+            request.Headers.Add("Cookie", string.Join("; ", browser.Driver.Manage().Cookies.AllCookies.Select(c => $"{c.Name}={c.Value}")));
+            using var answer = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var lines = (await answer.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(["Success", "Success", "Refused"], lines.Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!["outcome"]!.GetValue<string>()));
+        }
+
         browser.Open($"/console/accounts/{account.Id}/audit?outcome=Refused");
         Assert.Contains("uniqueness", browser.Text("li.entry .detail"), StringComparison.Ordinal);
 
