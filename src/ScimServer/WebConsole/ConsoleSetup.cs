@@ -40,13 +40,10 @@ public static class ConsoleSetup
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), console => console.Use(SecurityHeaders));
         app.MapGet(Prefix + "/console.css", ConsoleStyles.Serve).AllowAnonymous().ExcludeFromDescription();
-        // A download, not a page: the API's own export, behind the console's sign-in and the API's account scoping.
-        app.MapGet(Prefix + "/accounts/{accountId:guid}/users/export", (Guid accountId, HttpContext context, Persistence.ScimDbContext db, CancellationToken ct) =>
-                AccountScopeFilter.Admits(context, accountId) ? Users.UserCsvEndpoints.ExportUsers(accountId, context, db, ct) : Results.NotFound().ExecuteAsync(context))
-            .RequireAuthorization(Policy).ExcludeFromDescription();
-        app.MapGet(Prefix + "/accounts/{accountId:guid}/audit/export", (Guid accountId, string? format, HttpContext context, Persistence.ScimDbContext db, CancellationToken ct) =>
-                ConsoleAuditFilter.ExportAsync(accountId, format, context, db, ct))
-            .RequireAuthorization(Policy).ExcludeFromDescription();
+        // Downloads, not pages: the API's own writers, behind the console's sign-in and the API's account filter.
+        var account = app.MapGroup(Prefix + "/accounts/{accountId:guid}").AddEndpointFilter<AccountScopeFilter>().RequireAuthorization(Policy).ExcludeFromDescription();
+        account.MapGet("/users/export", Users.UserCsvEndpoints.ExportUsers);
+        account.MapGet("/audit/export", ConsoleAuditFilter.ExportAsync);
         app.MapPost(Prefix + "/sign-out", SignOutAsync).RequireAuthorization(Policy).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         app.MapRazorComponents<ConsoleApp>();
     }

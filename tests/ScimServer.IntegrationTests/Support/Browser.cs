@@ -51,8 +51,9 @@ public sealed class Browser : IDisposable
             {
                 _ = page.TagName;
             }
-            catch (StaleElementReferenceException)
+            catch (WebDriverException)
             {
+                // Stale, or (Chromium, mid-navigation) "node does not belong to the document": the old page is gone.
                 return;
             }
             Thread.Sleep(25);
