@@ -62,7 +62,11 @@ public static class TeamEndpoints
     }
 
     internal static async Task<IResult> UpdateTeam(Guid accountId, Guid teamId, JsonObject body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
-        ApiProblem.Answer(await unit.RunAsync(async token =>
+        ApiProblem.Answer(await UpdateAsync(accountId, teamId, body, db, unit, audit, ct));
+
+    /// <summary>Renames a team or changes its credit limit (null removes it) and terms: the API's body, for the console too.</summary>
+    public static Task<Result<object>> UpdateAsync(Guid accountId, Guid teamId, JsonObject body, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct) =>
+        unit.RunAsync(async token =>
         {
             if (await Team(db.Groups, accountId, teamId, token) is not { } team)
             {
@@ -74,7 +78,7 @@ public static class TeamEndpoints
                 return invalid;
             }
             return Result<object>.Ok(await ViewAsync(db, team, token));
-        }, ct));
+        }, ct);
 
     internal static async Task<IResult> DeleteTeam(Guid accountId, Guid teamId, ScimDbContext db, WriteUnit unit, AuditTrail audit, CancellationToken ct)
     {
