@@ -9,6 +9,7 @@ namespace ScimServer.IntegrationTests;
 /// <summary>
 /// /healthz is liveness (no database), /readyz readiness: it turns 503 within seconds of PostgreSQL going away and
 /// 200 again when it returns, without restarting the server. Runs against a cluster of its own, so it can stop it.
+/// Meanwhile a console form answers an HTML page in the console's style (503, nothing internal), not SCIM JSON.
 /// </summary>
 public sealed class ReadinessTests
 {
@@ -23,12 +24,25 @@ public sealed class ReadinessTests
             await using var app = new ScimApp(cluster.ConnectionString("ready"));
             var client = app.CreateClient();
             Assert.Equal(HttpStatusCode.OK, await StatusWithinAsync(client, "/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(10)));
+            var signIn = await client.GetStringAsync("/console/sign-in");
+            var antiforgery = System.Text.RegularExpressions.Regex.Match(signIn, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
             await cluster.StopAsync(CancellationToken.None);
             var down = Stopwatch.StartNew();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await StatusWithinAsync(client, "/readyz", HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10)));
             Assert.True(down.Elapsed < TimeSpan.FromSeconds(10), $"readiness took {down.Elapsed} to notice");
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+            using var failed = await client.PostAsync("/console/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "sign-in", ["__RequestVerificationToken"] = antiforgery, ["Form.Username"] = "someone", ["Form.Password"] = "secret",
+            }));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+            Assert.Equal("text/html", failed.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("frame-ancestors 'none'", string.Join(" ", failed.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+            var page = await failed.Content.ReadAsStringAsync();
+            Assert.Contains("The console is busy", page, StringComparison.Ordinal);
+            Assert.Contains("nothing was changed", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("Npgsql", page, StringComparison.Ordinal);
 
             await cluster.StartAsync("ready", CancellationToken.None);
             Assert.Equal(HttpStatusCode.OK, await StatusWithinAsync(client, "/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(15)));

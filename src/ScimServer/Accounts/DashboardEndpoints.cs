@@ -42,12 +42,7 @@ public static class DashboardEndpoints
         var seats = await ProductSeats.OfAccountAsync(db, accountId, ct);
         var consumed = db.CreditLedger.AsNoTracking()
             .Where(e => e.AccountId == accountId && e.Kind == CreditEntryKind.Consume && e.At >= start && e.At < end);
-        var monthly = await db.Database.SqlQuery<MonthTotal>($"""
-            SELECT date_trunc('month', at AT TIME ZONE 'UTC')::date AS "Month", sum(amount)::bigint AS "Credits"
-            FROM credit_ledger
-            WHERE account_id = {accountId} AND kind = 'Consume' AND at >= {start} AND at < {end}
-            GROUP BY 1 ORDER BY 1
-            """).ToListAsync(ct);
+        var monthly = await CreditsPerMonthAsync(db, accountId, start, end, ct);
         var top = await consumed.Where(e => e.UserId != null)
             .GroupBy(e => e.UserId!.Value)
             .Select(g => new { UserId = g.Key, Credits = g.Sum(e => e.Amount) })
@@ -74,6 +69,25 @@ public static class DashboardEndpoints
         });
     }
 
+    /// <summary>Credits consumed per calendar month (UTC) in [start, end); months with none are left out.</summary>
+    public static Task<List<MonthTotal>> CreditsPerMonthAsync(ScimDbContext db, Guid accountId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct) =>
+        db.Database.SqlQuery<MonthTotal>($"""
+            SELECT date_trunc('month', at AT TIME ZONE 'UTC')::date AS "Month", sum(amount)::bigint AS "Credits"
+            FROM credit_ledger
+            WHERE account_id = {accountId} AND kind = 'Consume' AND at >= {start} AND at < {end}
+            GROUP BY 1 ORDER BY 1
+            """).ToListAsync(ct);
+
+    /// <summary>The contract year under way (from the contract's start date), else the 12 months up to this one.</summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) ContractYear(Account account, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var first = account.ContractStart is { } start && start <= today
+            ? start.AddYears(today.Year - start.Year - (start.AddYears(today.Year - start.Year) > today ? 1 : 0))
+            : new DateOnly(today.Year, today.Month, 1).AddMonths(-11);
+        return (new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(first.AddYears(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+    }
+
     /// <summary>[start, end) in UTC for a named period; null when it cannot be understood.</summary>
     public static (DateTimeOffset Start, DateTimeOffset End)? Range(string period, DateOnly? from, DateOnly? to, DateTimeOffset now)
     {
@@ -91,7 +105,7 @@ public static class DashboardEndpoints
         };
     }
 
-    private sealed class MonthTotal
+    public sealed class MonthTotal
     {
         public DateOnly Month { get; set; }
         public long Credits { get; set; }

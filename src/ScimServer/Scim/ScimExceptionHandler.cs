@@ -43,6 +43,11 @@ internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger)
                 httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName, traceId);
             error = new ScimError(500, null, $"The server failed to handle the request; nothing was changed. Quote trace id {traceId} to the operator.");
         }
+        if (WebConsole.ConsoleErrorPage.Serves(httpContext))
+        {
+            await WebConsole.ConsoleErrorPage.WriteAsync(httpContext, error.Status, error.Detail);
+            return true;
+        }
         var operatorApi = httpContext.Request.Path.StartsWithSegments("/api") || httpContext.Request.Path.StartsWithSegments("/authenticate");
         if (operatorApi && exception is BadHttpRequestException unreadable)
         {

@@ -74,7 +74,12 @@ public static class ConsoleSetup
     /// <summary>Nothing from elsewhere, no framing, no referrer: the console has no script and one stylesheet of its own.</summary>
     private static Task SecurityHeaders(HttpContext context, RequestDelegate next)
     {
-        var headers = context.Response.Headers;
+        SetSecurityHeaders(context.Response.Headers);
+        return next(context);
+    }
+
+    public static void SetSecurityHeaders(IHeaderDictionary headers)
+    {
         headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers["Referrer-Policy"] = "no-referrer";
         headers.XContentTypeOptions = "nosniff";
@@ -82,6 +87,5 @@ public static class ConsoleSetup
         // What antiforgery sets on every page with a form; set here first, it has nothing to override and nothing to log.
         headers.CacheControl = "no-cache, no-store";
         headers.Pragma = "no-cache";
-        return next(context);
     }
 }
