@@ -211,7 +211,7 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
             // The preview ran every rule in a transaction it rolled back: no user, no team, no audit entry.
             Assert.False(await db.Users.AnyAsync(u => u.AccountId == account.Id));
             Assert.False(await db.Groups.AnyAsync(g => g.AccountId == account.Id));
-            Assert.Equal(["Authenticate"], await db.Set<ScimServer.Audit.AuditEntry>().Where(e => e.AccountId == account.Id).Select(e => e.Action).ToListAsync());
+            Assert.Equal(["Authenticate"], await db.Set<ScimServer.Audit.AuditEntry>().Where(e => e.AccountId == account.Id).Select(e => e.Action + (e.Status >= 400 ? $" {e.Status} {e.Detail}" : "")).ToListAsync());
         }
 
         browser.Find("#text").Clear();
