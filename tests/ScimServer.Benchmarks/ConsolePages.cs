@@ -21,7 +21,8 @@ internal static partial class ConsolePages
         await using var app = new BenchmarkApp(connection);
         var (account, _) = await BenchAccount.CreateAsync(app, "console", users + 100);
         Console.Error.WriteLine($"Seeding {users:N0} users and {auditEntries:N0} audit entries...");
-        await Seeding.SeedAsync(connection, account, users, groups: false);
+        // With the teams: "large" holds every user, the worst case for a team page's usage figures.
+        var (_, large) = await Seeding.SeedAsync(connection, account, users);
         var watch = Stopwatch.StartNew();
         await SeedAuditAsync(connection, account, users, auditEntries);
         Console.Error.WriteLine($"  audit entries written through the trigger in {watch.Elapsed.TotalSeconds:F0} s");
@@ -50,16 +51,23 @@ internal static partial class ConsolePages
         }
 
         var root = $"/console/accounts/{account}";
+        var ids = await SomeUserIdsAsync(connection, account);
+        string SomeId() => ids[Random.Shared.Next(ids.Count)].ToString();
         string Some() => (Random.Shared.Next(users) + 1).ToString(CultureInfo.InvariantCulture);
         Console.WriteLine($"Console benchmark: {users:N0} users, {auditEntries:N0} audit entries in the account, {Environment.ProcessorCount} cores (in-process: the server's time plus a thin client)");
         Console.WriteLine(Measurement.Header);
         foreach (var (label, url) in new (string, Func<string>)[]
         {
-            ("overview (seat bars, credit pool)", () => root),
+            ("overview (seats, credits, charts, invitations, SSO)", () => root),
             ("users, first page by user name", () => $"{root}/users"),
             ("users, plain-word search", () => $"{root}/users?q=user-{Some()}@"),
             ("users, SCIM filter userName eq", () => $"{root}/users?q={Uri.EscapeDataString($"userName eq \"user-{Some()}@example.com\"")}"),
             ("users, sorted by last change", () => $"{root}/users?sort=meta.lastModified"),
+            ("users, sorted by last sign-in", () => $"{root}/users?sort=last-sign-in"),
+            ("user page (balance, teams, history)", () => $"{root}/users/{SomeId()}"),
+            ("teams, with member counts", () => $"{root}/teams"),
+            ($"team page, {users:N0} members", () => $"{root}/teams/{large}"),
+            ("connections and tokens", () => $"{root}/connections"),
             ("audit, newest page", () => $"{root}/audit"),
             ("audit, one user's history", () => $"{root}/audit?target=user-{Some()}@example.com"),
             ("audit, a page deep in the log", () => $"{root}/audit?before={Random.Shared.Next(auditEntries / 10, auditEntries / 2)}"),
@@ -68,6 +76,20 @@ internal static partial class ConsolePages
         {
             Console.WriteLine(await Measurement.RunAsync(label, iterations, _ => BenchHttp.Get(client, url())));
         }
+    }
+
+    private static async Task<List<Guid>> SomeUserIdsAsync(string connectionString, Guid account)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT id FROM users WHERE account_id = $1 ORDER BY random() LIMIT 1000", connection) { Parameters = { new() { Value = account } } };
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
     }
 
     /// <summary>Entries about the seeded users, inserted in batches through the append trigger (numbered and hashed by it).</summary>
@@ -81,8 +103,8 @@ internal static partial class ConsolePages
         for (var done = 0; done < entries; done += batch)
         {
             await using var insert = new NpgsqlCommand("""
-                INSERT INTO audit_log (account_id, actor_type, actor_id, actor_name, action, target_type, target_id, target_name, outcome, status, code, detail, changes)
-                SELECT $1, 'ScimToken', 'bench', 'bench-token', CASE WHEN i % 20 = 0 THEN 'CreateUser' ELSE 'PatchUser' END, 'User', u.id::text, u.user_name,
+                INSERT INTO audit_log (account_id, actor_type, actor_id, actor_name, connection_id, action, target_type, target_id, target_name, outcome, status, code, detail, changes)
+                SELECT $1, 'ScimToken', 'bench', 'bench-token', (SELECT id FROM scim_connections WHERE account_id = $1 LIMIT 1), CASE WHEN i % 20 = 0 THEN 'CreateUser' ELSE 'PatchUser' END, 'User', u.id::text, u.user_name,
                        CASE WHEN i % 20 = 0 THEN 'Refused' ELSE 'Success' END, CASE WHEN i % 20 = 0 THEN 409 ELSE 200 END,
                        CASE WHEN i % 20 = 0 THEN 'uniqueness' END, CASE WHEN i % 20 = 0 THEN 'A user with this userName already exists.' END,
                        CASE WHEN i % 20 = 0 THEN NULL ELSE jsonb_build_object('title', jsonb_build_object('before', 'T' || i, 'after', 'T' || (i + 1))) END

@@ -148,6 +148,8 @@ public sealed partial class ConsoleBrowserTests
         Assert.StartsWith("2 provisioned users have not signed in yet", browser.Text("#invitations"), StringComparison.Ordinal);
         Assert.Contains("cy@example.com", browser.Text("#sso-guard"), StringComparison.Ordinal);
         browser.Screenshots("overview-charts");
+        ((IJavaScriptExecutor)browser.Driver).ExecuteScript("document.getElementById('activity-title').scrollIntoView()");
+        browser.Screenshots("overview-activity");
 
         browser.Submit("#toggle-sso");
         Assert.Contains("Require SSO cannot be switched on: 1 active Admin(s)", browser.Text("#refusal"), StringComparison.Ordinal);
