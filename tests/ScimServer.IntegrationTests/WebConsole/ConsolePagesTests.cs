@@ -47,6 +47,7 @@ public sealed partial class ConsoleBrowserTests
         // Newest first: the deactivation, then the resend, the limit, the product, the role, and the IdP's create.
         Assert.True(browser.Driver.FindElements(By.CssSelector("#history li")).Count >= 6, browser.Text("#history"));
         Assert.Equal("DeactivateUser", browser.Text("#history li:first-child strong"));
+        Assert.Equal(["deactivated", "provisioned"], browser.Driver.FindElements(By.CssSelector("#status-history li strong")).Select(e => e.Text));
         browser.Screenshots("user");
 
         // Deactivated, Ada left the one Lite seat free; Bob takes it, then reactivating Ada finds none, and the page
