@@ -15,8 +15,7 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
     public async Task AdminSignsIn_AndTheSeatBarsFollowScimCreates()
     {
         var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("pro", 3)], CreditPool = 5_000 });
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var name = await NewAdminAsync(account.Id);
         var browser = console.Browser;
 
         browser.Reset();
@@ -47,8 +46,7 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
     public async Task DeactivatingFreesTheSeat_AndAReactivationWithoutOne_IsRefusedInPlainWords_AndBothAreAudited()
     {
         var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("pro", 2)] });
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var name = await NewAdminAsync(account.Id);
         var scim = console.Server.Client(account.Token);
         foreach (var user in new[] { "ada@example.com", "bob@example.com" })
         {
@@ -95,8 +93,7 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
     public async Task AuditLog_FiltersToOneUsersHistory_ShowsTheChanges_AndVerifiesTheChain()
     {
         var account = await fixture.NewAccountAsync();
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var name = await NewAdminAsync(account.Id);
         var scim = console.Server.Client(account.Token);
         var ada = (await scim.PostAsync("/Users", """{"userName":"ada@example.com","title":"Analyst"}""")).Json!["id"]!.GetValue<string>();
         (await scim.PostAsync("/Users", """{"userName":"bob@example.com"}""")).AssertStatus(HttpStatusCode.Created);
@@ -140,8 +137,7 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
     public async Task WrongPassword_IsRefusedInPlainWords_AndAuditedLikeTheApi()
     {
         var account = await fixture.NewAccountAsync();
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var name = await NewAdminAsync(account.Id);
 
         console.Browser.SignIn(name, "not the password");
         Assert.Equal("The user name or password is wrong.", console.Browser.Text("#sign-in-error"));
@@ -156,10 +152,7 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
     public async Task MintedTokenWorks_ShowsItsLastUse_AndStopsAtOnceWhenRevoked_AuditedAsTheApi()
     {
         var account = await fixture.NewAccountAsync();
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
-        var browser = console.Browser;
-        browser.SignIn(name, ApiClient.Password);
+        var browser = await SignInAsNewAdminAsync(account.Id);
         browser.Open($"/console/accounts/{account.Id}/connections");
         browser.Find("#mint-idp option[value='EntraId']").Click();
         browser.Find("#mint-name").SendKeys("entra-production");
@@ -192,10 +185,7 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
     public async Task CsvImportPreview_ShowsEveryRowsOutcome_ChangesNothing_ThenImportsAllRows()
     {
         var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("pro", 10)] });
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
-        var browser = console.Browser;
-        browser.SignIn(name, ApiClient.Password);
+        var browser = await SignInAsNewAdminAsync(account.Id);
         browser.Open($"/console/accounts/{account.Id}/users/import");
         const string header = "email,first name,last name,department,team,role\n";
         browser.Find("#text").SendKeys(header + "ana@example.com,Ana,Lima,Data,Analysts,User\nbo@example.com,Bo,Berg,Data,Analysts,Overlord\n");

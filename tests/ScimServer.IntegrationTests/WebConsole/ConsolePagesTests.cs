@@ -12,8 +12,7 @@ public sealed partial class ConsoleBrowserTests
     public async Task UserPage_ChangesRoleProductAndLimit_ResendsTheInvitation_ShowsHistory_AndErasesOnlyWithTheNameTyped()
     {
         var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { Products = [("pro", 3), ("lite", 1)] });
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var name = await NewAdminAsync(account.Id);
         var scim = console.Server.Client(account.Token);
         var ada = (await scim.PostAsync("/Users", """{"userName":"ada@example.com","displayName":"Ada"}""")).Json!["id"]!.GetValue<string>();
         var bob = (await scim.PostAsync("/Users", """{"userName":"bob@example.com","displayName":"Bob"}""")).Json!["id"]!.GetValue<string>();
@@ -85,8 +84,7 @@ public sealed partial class ConsoleBrowserTests
     public async Task TeamPage_ShowsUsageAgainstTheLimit_AndSavesLimitAndTermsThroughTheApi()
     {
         var account = await fixture.NewAccountAsync();
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var name = await NewAdminAsync(account.Id);
         var scim = console.Server.Client(account.Token);
         var ids = new List<string>();
         foreach (var user in new[] { "ana@example.com", "ben@example.com" })
@@ -127,8 +125,7 @@ public sealed partial class ConsoleBrowserTests
     public async Task Overview_ChartsEachConnectionsActivity_CountsPendingInvitations_AndExplainsTheRequireSsoGuard()
     {
         var account = await fixture.NewAccountAsync(spec: ScimFixture.OpenContract() with { CreditPool = 1_000 });
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        var name = await NewAdminAsync(account.Id);
         var scim = console.Server.Client(account.Token);
         var ada = (await scim.PostAsync("/Users", """{"userName":"ada@example.com"}""")).Json!["id"]!.GetValue<string>();
         (await scim.PostAsync("/Users", """{"userName":"bob@example.com"}""")).AssertStatus(HttpStatusCode.Created);
@@ -174,10 +171,7 @@ public sealed partial class ConsoleBrowserTests
     public async Task ConnectionSettingsAndRoleMappings_AreEditedThroughTheApisRules()
     {
         var account = await fixture.NewAccountAsync();
-        var name = $"admin-{Guid.NewGuid():N}@example.com";
-        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
-        var browser = console.Browser;
-        browser.SignIn(name, ApiClient.Password);
+        var browser = await SignInAsNewAdminAsync(account.Id);
         browser.Open($"/console/accounts/{account.Id}/connections");
 
         browser.Find("#settings-unknown option[value='Ignore']").Click();
@@ -205,5 +199,19 @@ public sealed partial class ConsoleBrowserTests
         var actions = await db.Set<ScimServer.Audit.AuditEntry>().Where(e => e.AccountId == account.Id && e.ActorType == "Operator" && e.Action != "Authenticate")
             .OrderBy(e => e.Seq).Select(e => e.Action + " " + e.Outcome).ToListAsync();
         Assert.Equal(["UpdateConnection Success", "PutIdpRoleMappings Refused", "PutIdpRoleMappings Success"], actions);
+    }
+
+    /// <summary>A new operator who is the account's Admin; returns the user name (the password is <see cref="ApiClient.Password"/>).</summary>
+    private async Task<string> NewAdminAsync(Guid accountId)
+    {
+        var name = $"admin-{Guid.NewGuid():N}@example.com";
+        await ApiClient.CreateOperatorAsync(fixture, name, accountId);
+        return name;
+    }
+
+    private async Task<Browser> SignInAsNewAdminAsync(Guid accountId)
+    {
+        console.Browser.SignIn(await NewAdminAsync(accountId), ApiClient.Password);
+        return console.Browser;
     }
 }
