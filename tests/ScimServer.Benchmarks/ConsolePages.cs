@@ -72,6 +72,8 @@ internal static partial class ConsolePages
             ("audit, one user's history", () => $"{root}/audit?target=user-{Some()}@example.com"),
             ("audit, a page deep in the log", () => $"{root}/audit?before={Random.Shared.Next(auditEntries / 10, auditEntries / 2)}"),
             ("audit, refusals only", () => $"{root}/audit?outcome=Refused"),
+            ("audit, one operation (5% of entries)", () => $"{root}/audit?operation=CreateUser"),
+            ("audit, an operation with no entries", () => $"{root}/audit?operation=EraseUser"),
         })
         {
             Console.WriteLine(await Measurement.RunAsync(label, iterations, _ => BenchHttp.Get(client, url())));

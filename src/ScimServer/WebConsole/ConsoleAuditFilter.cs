@@ -5,13 +5,13 @@ using ScimServer.Persistence;
 namespace ScimServer.WebConsole;
 
 /// <summary>The audit log viewer's filter, shared by its pages and its export, so a download holds exactly what the page lists.</summary>
-internal sealed record ConsoleAuditFilter(string? Target, string? Actor, string? Outcome, DateOnly? From, DateOnly? To)
+internal sealed record ConsoleAuditFilter(string? Target, string? Actor, string? Operation, string? Outcome, DateOnly? From, DateOnly? To)
 {
     public static readonly (string Value, string Text)[] Actors =
         [("ScimToken", "An IdP connection"), ("Operator", "An operator"), ("Cli", "The CLI"), ("Anonymous", "Anonymous")];
 
     public static ConsoleAuditFilter Of(IQueryCollection query) => new(
-        query["target"], query["actor"], query["outcome"], Date(query["from"]), Date(query["to"]));
+        query["target"], query["actor"], query["operation"], query["outcome"], Date(query["from"]), Date(query["to"]));
 
     /// <summary>This account's entries that match; every condition is served by an index on (account_id, …).</summary>
     public async Task<IQueryable<AuditEntry>> ApplyAsync(ScimDbContext db, Guid accountId, CancellationToken ct)
@@ -25,6 +25,11 @@ internal sealed record ConsoleAuditFilter(string? Target, string? Actor, string?
         if (Actors.Any(a => a.Value == Actor))
         {
             entries = entries.Where(e => e.ActorType == Actor);
+        }
+        if (!string.IsNullOrWhiteSpace(Operation))
+        {
+            var operation = Operation.Trim();
+            entries = entries.Where(e => e.Action == operation);
         }
         if (Outcome is "Success" or "Refused" or "Failed")
         {
@@ -44,10 +49,18 @@ internal sealed record ConsoleAuditFilter(string? Target, string? Actor, string?
     }
 
     /// <summary>The query string of this filter, for links (the export, older pages).</summary>
-    public string Query() => string.Join("&", new[] { ("target", Target), ("actor", Actor), ("outcome", Outcome),
+    public string Query() => string.Join("&", new[] { ("target", Target), ("actor", Actor), ("operation", Operation), ("outcome", Outcome),
             ("from", From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             ("to", To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) }
         .Where(p => !string.IsNullOrEmpty(p.Item2)).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+
+    /// <summary>
+    /// The operations an entry can be about: every named endpoint of this server (SCIM, the operator API, sign-in),
+    /// read from the routing table so the list cannot fall behind the code.
+    /// </summary>
+    public static IReadOnlyList<string> Operations(EndpointDataSource endpoints) =>
+        endpoints.Endpoints.Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName).OfType<string>()
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The ids a target box names: itself, and the users and teams of this account with that name.</summary>
     private static async Task<List<string>> TargetIdsAsync(ScimDbContext db, Guid accountId, string target, CancellationToken ct)

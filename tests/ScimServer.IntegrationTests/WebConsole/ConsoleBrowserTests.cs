@@ -127,6 +127,13 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
         browser.Open($"/console/accounts/{account.Id}/audit?outcome=Refused");
         Assert.Contains("uniqueness", browser.Text("li.entry .detail"), StringComparison.Ordinal);
 
+        // By operation, typed in the form (the list offers every endpoint name): the one PATCH.
+        browser.Open($"/console/accounts/{account.Id}/audit");
+        Assert.NotEmpty(browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("#operations option[value='PatchUser']")));
+        browser.Find("#operation").SendKeys("PatchUser");
+        browser.Submit("form[role=search] button");
+        Assert.Equal(["PatchUser"], browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("li.entry strong")).Select(e => e.Text));
+
         browser.Open($"/console/accounts/{account.Id}/audit");
         browser.Submit("#verify"); // five entries: three writes, one refusal, and this operator's sign-in
         Assert.StartsWith("The chain is intact: 5 entries verified", browser.Text("#chain"), StringComparison.Ordinal);
