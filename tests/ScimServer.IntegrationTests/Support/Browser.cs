@@ -82,7 +82,7 @@ public sealed class Browser : IDisposable
 
     /// <summary>
     /// Screenshots of the page at a laptop's and a phone's size, into artifacts/console-screenshots (git-ignored),
-    /// for a person to look at.
+    /// for a person to look at. At either size the page must fit its width: only tables scroll sideways, in their box.
     /// </summary>
     public void Screenshots(string name)
     {
@@ -92,6 +92,16 @@ public sealed class Browser : IDisposable
         {
             _driver.Manage().Window.Size = new Size(width, height);
             _driver.GetScreenshot().SaveAsFile(Path.Combine(folder, $"{name}-{width}x{height}.png"));
+            var overflow = ((IJavaScriptExecutor)_driver).ExecuteScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth") is long extra ? extra : 0;
+            if (overflow > 0)
+            {
+                var widest = ((IJavaScriptExecutor)_driver).ExecuteScript("""
+                    return [...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
+                        .slice(-5).map(e => e.tagName + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className ? '.' + e.className : '') + ' ' + e.scrollWidth + '>' + e.clientWidth).join(', ')
+                    """);
+                throw new InvalidOperationException($"The '{name}' page is {overflow} px wider than a {width} px window: it scrolls sideways ({widest}).");
+            }
         }
         _driver.Manage().Window.Size = new Size(1280, 800);
     }
