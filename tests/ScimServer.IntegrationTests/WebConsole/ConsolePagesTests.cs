@@ -128,7 +128,7 @@ public sealed partial class ConsoleBrowserTests
         var name = await NewAdminAsync(account.Id);
         var scim = console.Server.Client(account.Token);
         var ada = (await scim.PostAsync("/Users", """{"userName":"ada@example.com"}""")).Json!["id"]!.GetValue<string>();
-        (await scim.PostAsync("/Users", """{"userName":"bob@example.com"}""")).AssertStatus(HttpStatusCode.Created);
+        var bob = (await scim.PostAsync("/Users", """{"userName":"bob@example.com"}""")).Json!["id"]!.GetValue<string>();
         (await scim.PatchOpsAsync($"/Users/{ada}", """[{"op":"replace","path":"active","value":false}]""")).AssertStatus(HttpStatusCode.OK);
         (await scim.PostAsync("/Users", """{"userName":"bob@example.com"}""")).AssertStatus(HttpStatusCode.Conflict);
         // An Admin the IdP did not provision and who never used SSO: Require SSO would lock her out.
@@ -138,9 +138,17 @@ public sealed partial class ConsoleBrowserTests
             await db.Database.ExecuteSqlAsync($"UPDATE users SET role = 'Admin', connection_id = NULL WHERE id = {Guid.Parse(cy)}");
         }
 
+        // Bob spends 40 credits of an allowance of 100: this month's column.
+        var api = await ApiClient.SignInAsync(fixture, account.Id);
+        (await api.PutAsync($"/api/accounts/{account.Id}/users/{bob}/credits/limit", """{"limit":100}""")).AssertStatus(HttpStatusCode.OK);
+        (await api.PostAsync($"/api/accounts/{account.Id}/users/{bob}/credits/consume", """{"amount":40}""")).AssertStatus(HttpStatusCode.OK);
+
         var browser = console.Browser;
         browser.SignIn(name, ApiClient.Password);
         browser.Open($"/console/accounts/{account.Id}");
+        Assert.Equal("Credits consumed per month: 40 this contract year", browser.Find("#monthly-title + figure svg").GetAttribute("aria-label"));
+        var month = DateTime.UtcNow.ToString("MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"{month}: 40 credits", browser.Find("#monthly-title + figure svg").GetAttribute("innerHTML"), StringComparison.Ordinal);
         var chart = browser.Find("[data-activity] svg").GetAttribute("aria-label");
         Assert.Contains("Okta: 3 creates, 0 updates, 1 deactivations, 1 refusals in 30 days", chart, StringComparison.Ordinal);
         Assert.StartsWith("2 provisioned users have not signed in yet", browser.Text("#invitations"), StringComparison.Ordinal);
