@@ -5,6 +5,7 @@ using ScimServer.IntegrationTests.Support;
 namespace ScimServer.IntegrationTests;
 
 /// <summary>Three server processes on one database, each with its own pool of connections to PostgreSQL.</summary>
+[Collection(RacingProcesses.Name)]
 public sealed class MultiProcessTests(ScimFixture fixture, ThreeServers servers)
     : MultiProcessContract(fixture, servers.Processes), IClassFixture<ScimFixture>, IClassFixture<ThreeServers>;
 
@@ -12,6 +13,7 @@ public sealed class MultiProcessTests(ScimFixture fixture, ThreeServers servers)
 /// The same three processes' work through PgBouncer in transaction mode, with fewer server connections than the
 /// processes' pools hold: nothing the server does may depend on a session (docs/scaling.md).
 /// </summary>
+[Collection(RacingProcesses.Name)]
 public sealed class PgBouncerMultiProcessTests(ScimFixture fixture, ThreeServersBehindPgBouncer servers)
     : MultiProcessContract(fixture, servers.Processes), IClassFixture<ScimFixture>, IClassFixture<ThreeServersBehindPgBouncer>;
 

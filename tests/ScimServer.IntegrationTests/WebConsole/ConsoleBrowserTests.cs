@@ -9,6 +9,7 @@ namespace ScimServer.IntegrationTests.WebConsole;
 /// refusals in plain words, and the API's scoping (another account's page is a 404). Screenshots of each page at
 /// 1280×800 and 390×844 go to artifacts/console-screenshots.
 /// </summary>
+[Collection(RacingProcesses.Name)]
 public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServer console) : IClassFixture<ScimFixture>, IClassFixture<ConsoleServer>
 {
     [Fact]
