@@ -43,7 +43,7 @@ public static class SsoSettings
             var lockedOut = await AdminsWithoutSsoAsync(db, accountId, idp!.Value, ct);
             if (lockedOut.Count > 0)
             {
-                var names = string.Join(", ", lockedOut.Take(NamesShown)) + (lockedOut.Count > NamesShown ? $" and {lockedOut.Count - NamesShown} more" : "");
+                var names = Names(lockedOut);
                 return new ScimError(409, "adminLockout",
                     $"Require SSO cannot be switched on: {lockedOut.Count} active Admin(s) could not sign in through {idp}: {names}. " +
                     $"Assign them to this app in {idp} so it provisions them, or have each sign in with SSO once, then retry.");
@@ -55,6 +55,10 @@ public static class SsoSettings
         await db.SaveChangesAsync(ct);
         return Result<Account>.Ok(account);
     }
+
+    /// <summary>The first few locked-out Admins by name, and how many more: for the refusal and the console's warning.</summary>
+    public static string Names(IReadOnlyList<string> lockedOut) =>
+        string.Join(", ", lockedOut.Take(NamesShown)) + (lockedOut.Count > NamesShown ? $" and {lockedOut.Count - NamesShown} more" : "");
 
     /// <summary>The userNames of active Admins with no way in through <paramref name="idp"/>.</summary>
     public static Task<List<string>> AdminsWithoutSsoAsync(ScimDbContext db, Guid accountId, IdentityProviderKind idp, CancellationToken ct)

@@ -14,6 +14,14 @@ internal static class ConsoleAction
     public static void Named(HttpContext http, string endpointName) =>
         http.RequestServices.GetRequiredService<AuditTrail>().Action = endpointName;
 
+    /// <summary>Runs one of the API's actions as its endpoint: null when it succeeded, else the refusal's detail to show.</summary>
+    public static async Task<string?> RunAsync<T>(HttpContext http, string endpointName, Func<Task<Result<T>>> action)
+    {
+        Named(http, endpointName);
+        var result = await action();
+        return result.IsSuccess ? null : Refused(http, result.Error);
+    }
+
     /// <summary>The refusal's detail to show, after giving the response the API's status and noting its code for the audit entry.</summary>
     public static string Refused(HttpContext http, ScimError error)
     {
