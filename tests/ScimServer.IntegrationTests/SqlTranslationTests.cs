@@ -44,8 +44,7 @@ public sealed class SqlTranslationTests(ScimFixture fixture) : IClassFixture<Sci
     public async Task Filter_IdpLookups_AreAnsweredFromAnIndex(string table, string filter, string index)
     {
         var account = await fixture.NewAccountAsync();
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await Seed.OpenAsync(fixture);
         foreach (var statement in new[]
         {
             """

@@ -16,9 +16,8 @@ public sealed class StatementTimeoutTests(ScimFixture fixture) : IClassFixture<S
         using var app = fixture.App.WithWebHostBuilder(b => b.UseSetting("Database:StatementTimeoutMilliseconds", "100"));
         var account = await fixture.NewAccountAsync(app);
         var user = await account.Scim.CreateUserAsync("indexed@example.com");
-        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
+        await using (var connection = await Seed.OpenAsync(fixture))
         {
-            await connection.OpenAsync();
             await using var seed = new NpgsqlCommand("""
                 INSERT INTO users (id, account_id, user_name, email, email_values, data, created, last_modified)
                 SELECT gen_random_uuid(), $1, 'bulk-' || i || '@example.com', 'bulk-' || i || '@example.com', ARRAY['bulk-' || i || '@example.com'],

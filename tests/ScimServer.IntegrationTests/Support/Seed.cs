@@ -5,16 +5,23 @@ namespace ScimServer.IntegrationTests.Support;
 /// <summary>Bulk test data written straight into the database, for sizes HTTP would make slow.</summary>
 public static class Seed
 {
+    /// <summary>
+    /// A connection for set-up, not a request: the connection string carries the server's statement timeout (15 s),
+    /// which a bulk insert on a loaded 2-core machine can pass.
+    /// </summary>
+    public static async Task<NpgsqlConnection> OpenAsync(ScimFixture fixture)
+    {
+        var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var unbounded = new NpgsqlCommand("SET statement_timeout = 0", connection);
+        await unbounded.ExecuteNonQueryAsync();
+        return connection;
+    }
+
     /// <summary>Creates <paramref name="count"/> users and makes them members of the group, in two statements.</summary>
     public static async Task MembersAsync(ScimFixture fixture, Guid accountId, Guid groupId, int count)
     {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        // Set-up, not a request: the connection string's server-side statement timeout (the server's 15 s) is not for it.
-        await using (var unbounded = new NpgsqlCommand("SET statement_timeout = 0", connection))
-        {
-            await unbounded.ExecuteNonQueryAsync();
-        }
+        await using var connection = await OpenAsync(fixture);
         await using var command = new NpgsqlCommand("""
             WITH created AS (
                 INSERT INTO users (id, account_id, user_name, email, active, data, created, last_modified)
