@@ -24,7 +24,7 @@ internal static partial class ConsolePages
         // With the teams: "large" holds every user, the worst case for a team page's usage figures.
         var (_, large) = await Seeding.SeedAsync(connection, account, users);
         var watch = Stopwatch.StartNew();
-        await SeedAuditAsync(connection, account, users, auditEntries);
+        var entra = await SeedAuditAsync(connection, account, users, auditEntries);
         Console.Error.WriteLine($"  audit entries written through the trigger in {watch.Elapsed.TotalSeconds:F0} s");
 
         const string name = "console-bench@example.com", password = "console benchmark password";
@@ -74,6 +74,7 @@ internal static partial class ConsolePages
             ("audit, refusals only", () => $"{root}/audit?outcome=Refused"),
             ("audit, one operation (5% of entries)", () => $"{root}/audit?operation=CreateUser"),
             ("audit, an operation with no entries", () => $"{root}/audit?operation=EraseUser"),
+            ("audit, one IdP connection (2% of entries)", () => $"{root}/audit?actor=connection:{entra}"),
         })
         {
             Console.WriteLine(await Measurement.RunAsync(label, iterations, _ => BenchHttp.Get(client, url())));
@@ -95,18 +96,27 @@ internal static partial class ConsolePages
     }
 
     /// <summary>Entries about the seeded users, inserted in batches through the append trigger (numbered and hashed by it).</summary>
-    private static async Task SeedAuditAsync(string connectionString, Guid account, int users, int entries)
+    private static async Task<Guid> SeedAuditAsync(string connectionString, Guid account, int users, int entries)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         // Small statements: the trigger updates the account's audit head once per row, and thousands of updates of one row
         // in one transaction make each next one slower (every version stays until the transaction ends).
+        // A second connection (Entra ID beside the account's Okta) with 2% of the entries: the rare one to filter by.
+        var second = Guid.CreateVersion7();
+        await using (var add = new NpgsqlCommand("INSERT INTO scim_connections (id, account_id, idp, name, created) VALUES ($1, $2, 'EntraId', 'Entra ID', now())", connection)
+        {
+            Parameters = { new() { Value = second }, new() { Value = account } },
+        })
+        {
+            await add.ExecuteNonQueryAsync();
+        }
         const int batch = 100;
         for (var done = 0; done < entries; done += batch)
         {
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO audit_log (account_id, actor_type, actor_id, actor_name, connection_id, action, target_type, target_id, target_name, outcome, status, code, detail, changes)
-                SELECT $1, 'ScimToken', 'bench', 'bench-token', (SELECT id FROM scim_connections WHERE account_id = $1 LIMIT 1), CASE WHEN i % 20 = 0 THEN 'CreateUser' ELSE 'PatchUser' END, 'User', u.id::text, u.user_name,
+                SELECT $1, 'ScimToken', 'bench', 'bench-token', CASE WHEN i % 50 = 7 THEN $5 ELSE (SELECT id FROM scim_connections WHERE account_id = $1 AND id <> $5 LIMIT 1) END, CASE WHEN i % 20 = 0 THEN 'CreateUser' ELSE 'PatchUser' END, 'User', u.id::text, u.user_name,
                        CASE WHEN i % 20 = 0 THEN 'Refused' ELSE 'Success' END, CASE WHEN i % 20 = 0 THEN 409 ELSE 200 END,
                        CASE WHEN i % 20 = 0 THEN 'uniqueness' END, CASE WHEN i % 20 = 0 THEN 'A user with this userName already exists.' END,
                        CASE WHEN i % 20 = 0 THEN NULL ELSE jsonb_build_object('title', jsonb_build_object('before', 'T' || i, 'after', 'T' || (i + 1))) END
@@ -115,7 +125,7 @@ internal static partial class ConsolePages
                 """, connection)
             {
                 CommandTimeout = 0,
-                Parameters = { new() { Value = account }, new() { Value = done + 1 }, new() { Value = Math.Min(entries, done + batch) }, new() { Value = users } },
+                Parameters = { new() { Value = account }, new() { Value = done + 1 }, new() { Value = Math.Min(entries, done + batch) }, new() { Value = users }, new() { Value = second } },
             };
             await insert.ExecuteNonQueryAsync();
             if ((done / batch) % 500 == 0)
@@ -126,6 +136,7 @@ internal static partial class ConsolePages
         Console.Error.WriteLine();
         await using var analyze = new NpgsqlCommand("VACUUM ANALYZE audit_log", connection);
         await analyze.ExecuteNonQueryAsync();
+        return second;
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

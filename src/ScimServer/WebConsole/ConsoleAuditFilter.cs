@@ -8,7 +8,12 @@ namespace ScimServer.WebConsole;
 internal sealed record ConsoleAuditFilter(string? Target, string? Actor, string? Operation, string? Outcome, DateOnly? From, DateOnly? To)
 {
     public static readonly (string Value, string Text)[] Actors =
-        [("ScimToken", "An IdP connection"), ("Operator", "An operator"), ("Cli", "The CLI"), ("Anonymous", "Anonymous")];
+        [("ScimToken", "Any IdP connection"), ("Operator", "An operator"), ("Cli", "The CLI"), ("Anonymous", "Anonymous")];
+
+    /// <summary>The actor value that names one IdP connection (any of its tokens).</summary>
+    public static string ConnectionActor(Guid connectionId) => ConnectionPrefix + connectionId;
+
+    private const string ConnectionPrefix = "connection:";
 
     public static ConsoleAuditFilter Of(IQueryCollection query) => new(
         query["target"], query["actor"], query["operation"], query["outcome"], Date(query["from"]), Date(query["to"]));
@@ -25,6 +30,11 @@ internal sealed record ConsoleAuditFilter(string? Target, string? Actor, string?
         if (Actors.Any(a => a.Value == Actor))
         {
             entries = entries.Where(e => e.ActorType == Actor);
+        }
+        else if (Actor is not null && Actor.StartsWith(ConnectionPrefix, StringComparison.Ordinal) && Guid.TryParse(Actor.AsSpan(ConnectionPrefix.Length), out var connection))
+        {
+            // ix_audit_log_connection: one connection's entries, newest first, without reading the others'.
+            entries = entries.Where(e => e.ConnectionId == connection);
         }
         if (!string.IsNullOrWhiteSpace(Operation))
         {

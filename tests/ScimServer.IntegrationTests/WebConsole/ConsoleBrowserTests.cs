@@ -135,9 +135,23 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
         browser.Submit("form[role=search] button");
         Assert.Equal(["PatchUser"], browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("li.entry strong")).Select(e => e.Text));
 
+        // By one IdP connection: an Entra ID connection beside the account's Okta, chosen by name in the list.
+        await using (var db = fixture.Db())
+        {
+            var entraToken = (await ScimServer.Tokens.TokenIssuer.MintAsync(db, account.Id, "entra", null, CancellationToken.None,
+                ScimServer.Accounts.IdentityProviderKind.EntraId)).Value!.Secret;
+            (await console.Server.Client(entraToken).PostAsync("/Users", """{"userName":"cy@example.com"}""")).AssertStatus(HttpStatusCode.Created);
+        }
         browser.Open($"/console/accounts/{account.Id}/audit");
-        browser.Submit("#verify"); // five entries: three writes, one refusal, and this operator's sign-in
-        Assert.StartsWith("The chain is intact: 5 entries verified", browser.Text("#chain"), StringComparison.Ordinal);
+        browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("#actor option")).Single(o => o.Text == "IdP connection: EntraId").Click();
+        browser.Submit("form[role=search] button");
+        var fromEntra = Assert.Single(browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("li.entry")));
+        Assert.Equal("CreateUser", fromEntra.FindElement(OpenQA.Selenium.By.CssSelector("strong")).Text);
+        Assert.EndsWith("User cy@example.com", fromEntra.FindElement(OpenQA.Selenium.By.CssSelector(".muted")).Text, StringComparison.Ordinal);
+
+        browser.Open($"/console/accounts/{account.Id}/audit");
+        browser.Submit("#verify"); // six entries: four writes, one refusal, and this operator's sign-in
+        Assert.StartsWith("The chain is intact: 6 entries verified", browser.Text("#chain"), StringComparison.Ordinal);
         browser.Screenshots("audit");
     }
 
