@@ -47,6 +47,41 @@ public abstract class MultiProcessContract(ScimFixture fixture, IReadOnlyList<Se
     }
 
     [Fact]
+    public async Task ConsoleSession_MadeOnOneProcess_OpensPagesAndPostsFormsOnTheOthers()
+    {
+        var account = await fixture.NewAccountAsync();
+        var ada = (await account.Scim.CreateUserAsync("ada@example.com"))["id"]!.GetValue<string>();
+        var name = $"admin-{Guid.NewGuid():N}";
+        await ApiClient.CreateOperatorAsync(fixture, name, account.Id);
+        // One browser's cookies (a cookie ignores the port), three replicas behind its balancer.
+        var cookies = new CookieContainer();
+        HttpClient On(int process) => new(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = _servers[process].Address };
+        using var first = On(0);
+        using var second = On(1);
+        using var third = On(2);
+
+        var signInPage = await first.GetStringAsync("/console/sign-in");
+        using var signIn = await first.PostAsync("/console/sign-in", ConsoleForm(signInPage, "sign-in", ("Form.Username", name), ("Form.Password", ApiClient.Password)));
+        Assert.Equal(HttpStatusCode.Found, signIn.StatusCode);
+        // The session cookie process 0 made opens the account on process 1 (not a redirect to the sign-in)...
+        using var users = await second.GetAsync($"/console/accounts/{account.Id}/users");
+        Assert.Equal(HttpStatusCode.OK, users.StatusCode);
+        // ...and the form token process 1 put in that page is good on process 2.
+        using var deactivate = await third.PostAsync($"/console/accounts/{account.Id}/users",
+            ConsoleForm(await users.Content.ReadAsStringAsync(), "user-action", ("Act.Target", $"deactivate:{ada}")));
+        Assert.True(deactivate.StatusCode is HttpStatusCode.OK or HttpStatusCode.Found, $"{(int)deactivate.StatusCode}: {await deactivate.Content.ReadAsStringAsync()}");
+
+        await using var db = fixture.Db();
+        Assert.False((await db.Users.SingleAsync(u => u.Id == Guid.Parse(ada))).Active);
+        Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync()); // the key ring they share is in PostgreSQL
+    }
+
+    /// <summary>A console form's post: the page's antiforgery token, the form's name and the given fields.</summary>
+    private static FormUrlEncodedContent ConsoleForm(string page, string formName, params (string Name, string Value)[] fields) => new(
+        new[] { ("__RequestVerificationToken", System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value), ("_handler", formName) }
+            .Concat(fields).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
+
+    [Fact]
     public async Task BulksRacingFromTwoProcesses_TakeExactlyTheLastSeats()
     {
         const int seats = 7, perBulk = 10;

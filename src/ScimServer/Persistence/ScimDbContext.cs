@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ScimServer.Accounts;
 using ScimServer.Credits;
@@ -8,7 +9,7 @@ using ScimServer.Users;
 
 namespace ScimServer.Persistence;
 
-public sealed class ScimDbContext : DbContext
+public sealed class ScimDbContext : DbContext, IDataProtectionKeyContext
 {
     public ScimDbContext(DbContextOptions<ScimDbContext> options)
         : base(options) =>
@@ -25,6 +26,9 @@ public sealed class ScimDbContext : DbContext
     public DbSet<ScimConnection> ScimConnections => Set<ScimConnection>();
     public DbSet<CreditLedgerEntry> CreditLedger => Set<CreditLedgerEntry>();
     public DbSet<Operator> Operators => Set<Operator>();
+
+    /// <summary>The console's cookie and antiforgery keys, shared by every replica (<see cref="DataProtectionKeyConfiguration"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScimDbContext).Assembly);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using ScimServer.OperatorApi;
 using ScimServer.Operators;
 
@@ -20,6 +21,9 @@ public static class ConsoleSetup
     public static void AddConsole(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        // The keys that sign the session cookie and the form tokens live in PostgreSQL, under one application name,
+        // so any replica opens what another made, and a restart signs nobody out.
+        services.AddDataProtection().SetApplicationName("ScimServer").PersistKeysToDbContext<Persistence.ScimDbContext>();
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
             o.Cookie.Name = "scim_console";

@@ -8,11 +8,13 @@ namespace ScimServer.IntegrationTests.Support;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string _home;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, string home)
     {
         _process = process;
         Address = address;
+        _home = home;
     }
 
     public Uri Address { get; }
@@ -29,6 +31,10 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // A home of its own, as a replica on another machine has: nothing (data protection keys, above all) can be
+        // shared between processes through the test machine's files instead of the database.
+        var home = Directory.CreateTempSubdirectory("scimserver-home-").FullName;
+        start.Environment["HOME"] = home;
         foreach (var argument in new[]
                  {
                      Path.Combine(AppContext.BaseDirectory, "ScimServer.dll"), "--urls", address.ToString(),
@@ -42,7 +48,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address);
+        var server = new ServerProcess(process, address, home);
         using var probe = new HttpClient { BaseAddress = address };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -103,6 +109,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        Directory.Delete(_home, recursive: true);
     }
 
     private static int FreePort()
