@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components;
 using ScimServer.Audit;
 using ScimServer.OperatorApi;
 using ScimServer.Protocol.Errors;
@@ -14,12 +15,25 @@ internal static class ConsoleAction
     public static void Named(HttpContext http, string endpointName) =>
         http.RequestServices.GetRequiredService<AuditTrail>().Action = endpointName;
 
-    /// <summary>Runs one of the API's actions as its endpoint: null when it succeeded, else the refusal's detail to show.</summary>
-    public static async Task<string?> RunAsync<T>(HttpContext http, string endpointName, Func<Task<Result<T>>> action)
+    /// <summary>
+    /// Runs one of the API's actions as its endpoint. When it succeeds, the request ends in a redirect to
+    /// <paramref name="to"/> (the page itself by default) that shows the notice (<see cref="ConsoleNotice"/>);
+    /// when it is refused, the refusal's detail is returned for the page to show.
+    /// </summary>
+    public static Task<string?> RunAsync<T>(HttpContext http, NavigationManager navigation, string endpointName, Func<Task<Result<T>>> action, string notice, string? to = null) =>
+        RunAsync(http, navigation, endpointName, action, _ => notice, to);
+
+    /// <inheritdoc cref="RunAsync{T}(HttpContext, NavigationManager, string, Func{Task{Result{T}}}, string, string?)"/>
+    public static async Task<string?> RunAsync<T>(HttpContext http, NavigationManager navigation, string endpointName, Func<Task<Result<T>>> action, Func<T, string> notice, string? to = null)
     {
         Named(http, endpointName);
         var result = await action();
-        return result.IsSuccess ? null : Refused(http, result.Error);
+        if (!result.IsSuccess)
+        {
+            return Refused(http, result.Error);
+        }
+        ConsoleNotice.Redirect(http, navigation, notice(result.Value), to);
+        return null;
     }
 
     /// <summary>The refusal's detail to show, after giving the response the API's status and noting its code for the audit entry.</summary>

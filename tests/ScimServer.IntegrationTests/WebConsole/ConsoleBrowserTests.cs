@@ -231,10 +231,17 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
         browser.Submit("#preview");
         Assert.Equal("2 to create, 0 to update, 0 with errors.", browser.Text("#summary"));
         browser.Submit("#commit");
+        // Imported, the browser is taken to the users list (a GET: refreshing it imports nothing again).
+        Assert.Equal($"/console/accounts/{account.Id}/users", browser.CurrentPath);
         Assert.True(browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("#notice")).Count == 1, browser.Text("main"));
         Assert.Equal("Imported 2 rows: 2 created, 0 updated.", browser.Text("#notice"));
-        browser.Open($"/console/accounts/{account.Id}/users");
         Assert.Equal(2, browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("tbody tr")).Count);
+        browser.Driver.Navigate().Refresh();
+        Assert.Empty(browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector("#notice"))); // shown once
+        await using (var db = fixture.Db())
+        {
+            Assert.Equal(1, await db.Set<ScimServer.Audit.AuditEntry>().Where(e => e.AccountId == account.Id && e.Action == "ImportUsers").Select(e => e.RequestId).Distinct().CountAsync());
+        }
         browser.Screenshots("users");
     }
 

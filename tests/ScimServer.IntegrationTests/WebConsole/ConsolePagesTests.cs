@@ -109,7 +109,9 @@ public sealed partial class ConsoleBrowserTests
         // Ana spends her whole team allowance through the API; the page counts her at the limit.
         var api = await ApiClient.SignInAsync(fixture, account.Id);
         (await api.PostAsync($"/api/accounts/{account.Id}/users/{ids[0]}/credits/consume", """{"amount":100}""")).AssertStatus(HttpStatusCode.OK);
-        browser.Open(new Uri(browser.Driver.Url).PathAndQuery); // not a refresh: that would post the form again
+        // A refresh: the save answered a redirect, so this reads the page again and posts nothing (one UpdateTeam below).
+        browser.Driver.Navigate().Refresh();
+        Assert.Empty(browser.Driver.FindElements(By.CssSelector("#notice")));
         Assert.Equal("100", browser.Text("#used"));
         Assert.Equal("1", browser.Text("#at-limit"));
         Assert.Contains("100 of 100 credits", browser.Find("[data-user='ana@example.com'] svg").GetAttribute("aria-label"), StringComparison.Ordinal);
