@@ -11,7 +11,7 @@ namespace ScimServer.IntegrationTests;
 public sealed class DistributionKeyTests(ScimFixture fixture) : IClassFixture<ScimFixture>
 {
     /// <summary>Tables without account_id, each named in docs/scaling.md with what it would become.</summary>
-    private static readonly string[] TablesWithoutAccountId = ["__EFMigrationsHistory", "accounts", "server_keys"];
+    private static readonly string[] TablesWithoutAccountId = ["__EFMigrationsHistory", "accounts", "data_protection_keys", "server_keys"];
 
     /// <summary>
     /// Unique indexes without account_id: the primary keys on globally unique ids (version 7 UUIDs), which become
@@ -20,7 +20,7 @@ public sealed class DistributionKeyTests(ScimFixture fixture) : IClassFixture<Sc
     /// </summary>
     private static readonly string[] UniqueIndexesWithoutAccountId =
     [
-        "__EFMigrationsHistory_pkey", "accounts_pkey", "credit_ledger_pkey", "group_members_pkey", "groups_pkey", "operators_pkey",
+        "__EFMigrationsHistory_pkey", "accounts_pkey", "credit_ledger_pkey", "data_protection_keys_pkey", "group_members_pkey", "groups_pkey", "operators_pkey",
         "products_pkey", "scim_connections_pkey", "scim_tokens_pkey", "server_keys_pkey", "users_pkey",
         "ux_operators_user_name", "ux_scim_tokens_hash",
     ];
