@@ -104,6 +104,22 @@ public sealed class Browser : IDisposable
             }
         }
         _driver.Manage().Window.Size = new Size(1280, 800);
+        Unlabelled(name);
+    }
+
+    /// <summary>Every control a keyboard reaches must say what it is to a screen reader: a label, an aria-label, or text.</summary>
+    private void Unlabelled(string name)
+    {
+        var unlabelled = ((IJavaScriptExecutor)_driver).ExecuteScript("""
+            return [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href]')]
+                .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby')
+                    && !(e.textContent || '').trim() && !(e.type === 'submit' && e.value))
+                .map(e => e.outerHTML.slice(0, 120)).join('\n')
+            """) as string;
+        if (!string.IsNullOrEmpty(unlabelled))
+        {
+            throw new InvalidOperationException($"The '{name}' page has controls without a label or accessible name:\n{unlabelled}");
+        }
     }
 
     public void Dispose()
