@@ -40,10 +40,13 @@ public sealed class Browser : IDisposable
     /// <summary>Clicks what submits a form and waits for the answer page (a click returns before the browser leaves the old one).</summary>
     public void Submit(string css) => Submit(Find(css));
 
-    public void Submit(IWebElement button)
+    public void Submit(IWebElement button) => Submit(button.Click);
+
+    /// <summary>Does what submits a form (a click, a key) and waits for the answer page.</summary>
+    public void Submit(Action submit)
     {
         var page = _driver.FindElement(By.TagName("html"));
-        button.Click();
+        submit();
         var until = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < until)
         {

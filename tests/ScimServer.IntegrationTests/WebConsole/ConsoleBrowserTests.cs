@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using OpenQA.Selenium;
 using ScimServer.IntegrationTests.Support;
 
 namespace ScimServer.IntegrationTests.WebConsole;
@@ -41,6 +42,41 @@ public sealed partial class ConsoleBrowserTests(ScimFixture fixture, ConsoleServ
         browser.Submit("form.who button");
         browser.Open($"/console/accounts/{account.Id}");
         Assert.Equal("/console/sign-in", browser.CurrentPath);
+    }
+
+    [Fact]
+    public async Task KeyboardOnly_SignsIn_SkipsToTheContent_AndDeactivatesAUser()
+    {
+        var account = await fixture.NewAccountAsync();
+        var name = await NewAdminAsync(account.Id);
+        (await console.Server.Client(account.Token).PostAsync("/Users", """{"userName":"ada@example.com"}""")).AssertStatus(HttpStatusCode.Created);
+        var browser = console.Browser;
+        var driver = browser.Driver;
+        void Press(string keys) => new OpenQA.Selenium.Interactions.Actions(driver).SendKeys(keys).Perform();
+        IWebElement Focused() => driver.SwitchTo().ActiveElement();
+
+        browser.Reset();
+        browser.Open("/console/sign-in");
+        // The first Tab reaches "Skip to content"; then the brand link, the user name, the password; Enter signs in.
+        Press(Keys.Tab);
+        Assert.Equal("Skip to content", Focused().Text);
+        Press(Keys.Tab);
+        Press(Keys.Tab);
+        Assert.Equal("username", Focused().GetAttribute("id"));
+        Press(name + Keys.Tab + ApiClient.Password);
+        browser.Submit(() => Press(Keys.Enter));
+        Assert.Equal($"/console/accounts/{account.Id}", browser.CurrentPath);
+
+        // On the users list, Tab order reaches Ada's Deactivate button (named for her), and Enter presses it.
+        browser.Open($"/console/accounts/{account.Id}/users");
+        for (var i = 0; i < 80 && Focused().GetAttribute("aria-label") != "Deactivate ada@example.com"; i++)
+        {
+            Press(Keys.Tab);
+        }
+        Assert.Equal("Deactivate ada@example.com", Focused().GetAttribute("aria-label"));
+        browser.Submit(() => Press(Keys.Enter));
+        Assert.Equal("Deactivated; the seat is free.", browser.Text("#notice"));
+        Assert.Equal("deactivated", browser.Text("[data-user='ada@example.com'] .status"));
     }
 
     [Fact]
