@@ -61,14 +61,14 @@ public abstract class MultiProcessContract(ScimFixture fixture, IReadOnlyList<Se
         using var third = On(2);
 
         var signInPage = await first.GetStringAsync("/console/sign-in");
-        using var signIn = await first.PostAsync("/console/sign-in", ConsoleForm(signInPage, "sign-in", ("Form.Username", name), ("Form.Password", ApiClient.Password)));
+        using var signIn = await first.PostAsync("/console/sign-in", ConsoleForm.Of(signInPage, "sign-in", ("Form.Username", name), ("Form.Password", ApiClient.Password)));
         Assert.Equal(HttpStatusCode.Found, signIn.StatusCode);
         // The session cookie process 0 made opens the account on process 1 (not a redirect to the sign-in)...
         using var users = await second.GetAsync($"/console/accounts/{account.Id}/users");
         Assert.Equal(HttpStatusCode.OK, users.StatusCode);
         // ...and the form token process 1 put in that page is good on process 2.
         using var deactivate = await third.PostAsync($"/console/accounts/{account.Id}/users",
-            ConsoleForm(await users.Content.ReadAsStringAsync(), "user-action", ("Act.Target", $"deactivate:{ada}")));
+            ConsoleForm.Of(await users.Content.ReadAsStringAsync(), "user-action", ("Act.Target", $"deactivate:{ada}")));
         // Done, it answers a redirect to the list (Post/Redirect/Get); the notice it carries opens on process 0.
         Assert.Equal(HttpStatusCode.Found, deactivate.StatusCode);
         Assert.Equal($"/console/accounts/{account.Id}/users", deactivate.Headers.Location!.AbsolutePath);
@@ -79,11 +79,6 @@ public abstract class MultiProcessContract(ScimFixture fixture, IReadOnlyList<Se
         Assert.False((await db.Users.SingleAsync(u => u.Id == Guid.Parse(ada))).Active);
         Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync()); // the key ring they share is in PostgreSQL
     }
-
-    /// <summary>A console form's post: the page's antiforgery token, the form's name and the given fields.</summary>
-    private static FormUrlEncodedContent ConsoleForm(string page, string formName, params (string Name, string Value)[] fields) => new(
-        new[] { ("__RequestVerificationToken", System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value), ("_handler", formName) }
-            .Concat(fields).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
 
     [Fact]
     public async Task BulksRacingFromTwoProcesses_TakeExactlyTheLastSeats()

@@ -25,17 +25,13 @@ public sealed class ReadinessTests
             var client = app.CreateClient();
             Assert.Equal(HttpStatusCode.OK, await StatusWithinAsync(client, "/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(10)));
             var signIn = await client.GetStringAsync("/console/sign-in");
-            var antiforgery = System.Text.RegularExpressions.Regex.Match(signIn, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
             await cluster.StopAsync(CancellationToken.None);
             var down = Stopwatch.StartNew();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await StatusWithinAsync(client, "/readyz", HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10)));
             Assert.True(down.Elapsed < TimeSpan.FromSeconds(10), $"readiness took {down.Elapsed} to notice");
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
-            using var failed = await client.PostAsync("/console/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["_handler"] = "sign-in", ["__RequestVerificationToken"] = antiforgery, ["Form.Username"] = "someone", ["Form.Password"] = "secret",
-            }));
+            using var failed = await client.PostAsync("/console/sign-in", ConsoleForm.Of(signIn, "sign-in", ("Form.Username", "someone"), ("Form.Password", "secret")));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
             Assert.Equal("text/html", failed.Content.Headers.ContentType?.MediaType);
             Assert.Contains("frame-ancestors 'none'", string.Join(" ", failed.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);

@@ -18,7 +18,8 @@ internal static class ConsoleAction
     /// <summary>
     /// Runs one of the API's actions as its endpoint. When it succeeds, the request ends in a redirect to
     /// <paramref name="to"/> (the page itself by default) that shows the notice (<see cref="ConsoleNotice"/>);
-    /// when it is refused, the refusal's detail is returned for the page to show.
+    /// when it is refused, the refusal's detail is returned for the page to show. A refusal changed nothing, so the
+    /// page shows what it read before the form's handler ran (forms are handled after the page's initialisation).
     /// </summary>
     public static Task<string?> RunAsync<T>(HttpContext http, NavigationManager navigation, string endpointName, Func<Task<Result<T>>> action, string notice, string? to = null) =>
         RunAsync(http, navigation, endpointName, action, _ => notice, to);

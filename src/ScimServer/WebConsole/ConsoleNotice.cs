@@ -7,8 +7,8 @@ namespace ScimServer.WebConsole;
 /// <summary>
 /// Post/Redirect/Get for the console's forms. After an action succeeds, the page answers with a redirect to a page
 /// to show (a GET), so a refresh or Back cannot send the action a second time. The notice that page shows travels
-/// in a cookie for one minute, protected by the shared key ring (nobody else can write one into the page), and is
-/// shown once.
+/// in a cookie for one minute, protected by the shared key ring (nobody else can write one into the page), and the
+/// console's layout shows it once, above whichever page the redirect opens.
 /// </summary>
 internal static class ConsoleNotice
 {
